@@ -1,0 +1,200 @@
+"""Undo obfuscation before detection, keeping a map from every normalised character to the original.
+
+Recognizers only ever see :attr:`NormalisedText.text`; the spans they return are mapped back to the
+original text with :meth:`NormalisedText.to_original`, so placeholders land on the exact original
+characters (the zero-width space inside a phone number included).
+
+What is undone:
+
+* invisible characters (zero-width space/joiner/non-joiner, word joiner, soft hyphen, BOM) are removed;
+* exotic spaces (no-break, narrow no-break, thin, ideographic, tabs) become a plain space;
+* compatibility characters become their plain form (NFKC per character: full-width digits and
+  letters, mathematical alphanumerics, superscript digits, ligatures);
+* ``[at]``, ``(at)``, ``{at}``, ``(arobase)``, ``[dot]``, ``(punt)``... become ``@`` and ``.``, and so
+  does ``name at domain dot com`` written out with bare words;
+* runs of spelled-out digits in Dutch, French, English and German ("nul vier zeven vijf") become digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\u00ad\ufeff\u180e\u2061\u2062\u2063\u2064")
+_SPACES = frozenset("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u3000\t\u205f")
+
+_OPEN = r"[\[\(\{<]"
+_CLOSE = r"[\]\)\}>]"
+_AT_WORD = r"(?:at|AT|At|arobase|apenstaartje|apestaart|klammeraffe|ät)"
+_DOT_WORD = r"(?:dot|DOT|Dot|punt|point|punkt|Punkt)"
+_BRACKETED_AT = re.compile(rf"\s?{_OPEN}\s?(?:{_AT_WORD}|@)\s?{_CLOSE}\s?")
+_BRACKETED_DOT = re.compile(rf"\s?{_OPEN}\s?(?:{_DOT_WORD}|\.)\s?{_CLOSE}\s?")
+# "jan.peeters at gmail dot com": only where a dotted domain follows, so "at home" is left alone.
+_BARE_EMAIL = re.compile(
+    rf"(?<![\w.@])([\w.+-]+)\s+{_AT_WORD}\s+([\w-]+)((?:\s+{_DOT_WORD}\s+[\w-]+)+)(?![\w])"
+)
+_BARE_DOT = re.compile(rf"\s+{_DOT_WORD}\s+")
+
+DIGIT_WORDS: dict[str, str] = {
+    # Dutch
+    "nul": "0", "een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5",
+    "zes": "6", "zeven": "7", "acht": "8", "negen": "9",
+    # French
+    "zéro": "0", "zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
+    "six": "6", "sept": "7", "huit": "8", "neuf": "9",
+    # English
+    "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "seven": "7", "eight": "8", "nine": "9",
+    # German
+    "null": "0", "eins": "1", "zwei": "2", "zwo": "2", "drei": "3", "fünf": "5", "sechs": "6",
+    "sieben": "7", "neun": "9",
+}  # fmt: skip
+_DIGIT_WORD_RE = "|".join(sorted((re.escape(w) for w in DIGIT_WORDS), key=len, reverse=True))
+_NUMBER_TOKEN = rf"(?:(?:{_DIGIT_WORD_RE})(?![\w])|\d+)"
+# At least four number tokens in a row, of which at least two are words: "zero four seven five",
+# "0475 een twee drie", but not "zeven dagen" or "drie vrouwen".
+_SPELLED_RUN = re.compile(
+    rf"(?<![\w])(?i:{_NUMBER_TOKEN}(?:[\s,.\-/]{{1,3}}{_NUMBER_TOKEN}){{3,}})",
+)
+_Replacer = Callable[[re.Match[str]], list[tuple[str, tuple[int, int]]]]
+_WORD_TOKEN = re.compile(rf"(?i:(?:{_DIGIT_WORD_RE})(?![\w]))|\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    """The normalised text and, per normalised character, the original range it came from."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised range ``[start, end)`` onto the original text."""
+        if not self.text:
+            return (0, 0)
+        start = min(max(start, 0), len(self.text) - 1)
+        end = min(max(end, start + 1), len(self.text))
+        return self.starts[start], self.ends[end - 1]
+
+
+class _Builder:
+    __slots__ = ("chars", "ends", "starts")
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def emit(self, text: str, start: int, end: int) -> None:
+        for ch in text:
+            self.chars.append(ch)
+            self.starts.append(start)
+            self.ends.append(end)
+
+
+def _char_pass(original: str) -> NormalisedText:
+    """Invisible characters, exotic spaces and compatibility forms, character by character."""
+    out = _Builder()
+    for i, ch in enumerate(original):
+        if ch in _INVISIBLE:
+            continue
+        if ch in _SPACES:
+            out.emit(" ", i, i + 1)
+            continue
+        if ch.isascii():
+            out.emit(ch, i, i + 1)
+            continue
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain != ch and plain and not plain.isspace() and unicodedata.category(ch) != "Mn":
+            out.emit(plain, i, i + 1)
+        else:
+            out.emit(ch, i, i + 1)
+    return NormalisedText(original, "".join(out.chars), tuple(out.starts), tuple(out.ends))
+
+
+def _rewrite(
+    prev: NormalisedText, pattern: re.Pattern[str], replace: _Replacer
+) -> NormalisedText:
+    """Apply a regex rewrite to an already normalised text, composing the offset maps."""
+    text = prev.text
+    out = _Builder()
+    pos = 0
+    for m in pattern.finditer(text):
+        for j in range(pos, m.start()):
+            out.emit(text[j], prev.starts[j], prev.ends[j])
+        for piece, (s, e) in replace(m):
+            # piece came from normalised range [s, e) of the previous text
+            if s < e:
+                out.emit(piece, prev.starts[s], prev.ends[e - 1])
+        pos = m.end()
+    if pos == 0 and not out.chars:
+        return prev
+    for j in range(pos, len(text)):
+        out.emit(text[j], prev.starts[j], prev.ends[j])
+    return NormalisedText(prev.original, "".join(out.chars), tuple(out.starts), tuple(out.ends))
+
+
+
+
+def _whole(sub: str) -> _Replacer:
+    def replace(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
+        return [(sub, (m.start(), m.end()))]
+
+    return replace
+
+
+def _bare_email(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
+    pieces: list[tuple[str, tuple[int, int]]] = [(m.group(1), m.span(1))]
+    at_start, at_end = m.end(1), m.start(2)
+    pieces.append(("@", (at_start, at_end)))
+    pieces.append((m.group(2), m.span(2)))
+    tail_start = m.start(3)
+    tail = m.group(3)
+    pos = 0
+    for d in _BARE_DOT.finditer(tail):
+        if d.start() > pos:
+            pieces.append((tail[pos : d.start()], (tail_start + pos, tail_start + d.start())))
+        pieces.append((".", (tail_start + d.start(), tail_start + d.end())))
+        pos = d.end()
+    pieces.append((tail[pos:], (tail_start + pos, tail_start + len(tail))))
+    return [(text, span) for text, span in pieces if text]
+
+
+def _spelled_digits(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
+    tokens = list(_WORD_TOKEN.finditer(m.group(0)))
+    if sum(1 for t in tokens if not t.group(0).isdigit()) < 2:
+        return [(m.group(0), m.span())]
+    base = m.start()
+    pieces: list[tuple[str, tuple[int, int]]] = []
+    prev_end: int | None = None
+    prev_literal = False
+    for t in tokens:
+        word = t.group(0)
+        literal = word.isdigit()
+        if prev_end is not None and (literal or prev_literal):
+            # keep the original separator next to digits written as digits ("0475 een twee")
+            sep = m.group(0)[prev_end : t.start()]
+            pieces.append((sep, (base + prev_end, base + t.start())))
+        digits = word if literal else DIGIT_WORDS[word.lower()]
+        pieces.append((digits, (base + t.start(), base + t.end())))
+        prev_end, prev_literal = t.end(), literal
+    return [(text, span) for text, span in pieces if text]
+
+
+_REWRITES: tuple[tuple[re.Pattern[str], _Replacer], ...] = (
+    (_BRACKETED_AT, _whole("@")),
+    (_BRACKETED_DOT, _whole(".")),
+    (_BARE_EMAIL, _bare_email),
+    (_SPELLED_RUN, _spelled_digits),
+)
+
+
+def normalise(original: str) -> NormalisedText:
+    """Normalise ``original`` for detection; see the module docstring for what is undone."""
+    result = _char_pass(original)
+    for pattern, replace in _REWRITES:
+        result = _rewrite(result, pattern, replace)
+    return result

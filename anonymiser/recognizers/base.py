@@ -1,0 +1,98 @@
+"""The narrow base every recognizer implements, and the document it reads.
+
+A recognizer is a small class with one job: find one kind of personal datum. It reads the
+*normalised* text of a :class:`Document` (obfuscation already undone, see ``anonymiser.normalise``)
+and yields :class:`~anonymiser.spans.Span` objects in normalised offsets; the detector maps them back
+to the original text, merges overlaps and resolves labels.
+
+Modelled on Presidio's ``EntityRecognizer`` (one recognizer per module, supported entities, context
+words), without its NLP-artifacts coupling: a recognizer here needs no spaCy ``Doc``.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from anonymiser.spans import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    lang: str
+
+
+@dataclass(slots=True)
+class Document:
+    """What recognizers read: the normalised text, its language per sentence, shared findings."""
+
+    text: str
+    lang: str = "nl"
+    sentences: tuple[Sentence, ...] = ()
+    # Names found so far in this document (surface forms), so that later mentions of a first name
+    # or surname alone are caught too (document-level propagation, as Deduce does).
+    known_names: set[str] = field(default_factory=set)
+
+    def lang_at(self, offset: int) -> str:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s.lang
+        return self.lang
+
+    def window_before(self, offset: int, width: int = 40) -> str:
+        """The lower-cased text just before ``offset``, for context words."""
+        return self.text[max(0, offset - width) : offset].lower()
+
+    def window_after(self, offset: int, width: int = 40) -> str:
+        return self.text[offset : offset + width].lower()
+
+
+class Recognizer(ABC):
+    """Find one kind of personal datum in a :class:`Document`."""
+
+    #: registry key, unique
+    name: ClassVar[str]
+    #: labels this recognizer may emit
+    labels: ClassVar[tuple[str, ...]]
+    #: the order in which recognizers run; later ones may use what earlier ones put on the document
+    order: ClassVar[int] = 100
+
+    @abstractmethod
+    def find(self, doc: Document) -> Iterable[Span]:
+        """Yield spans in offsets of ``doc.text``."""
+
+
+class PatternRecognizer(Recognizer):
+    """A recognizer made of compiled regular expressions, each candidate checked by :meth:`accept`.
+
+    Subclasses set ``patterns`` (compiled, with the value in group ``value`` if they have one, else
+    the whole match) and may override :meth:`accept` to validate a candidate (a check digit, a
+    context word) and :meth:`label_for` to choose the label.
+    """
+
+    patterns: ClassVar[tuple[re.Pattern[str], ...]] = ()
+    score: ClassVar[float] = 0.9
+
+    def accept(self, value: str, doc: Document, start: int, end: int) -> bool:
+        return True
+
+    def label_for(self, value: str, doc: Document, start: int, end: int) -> str:
+        return self.labels[0]
+
+    def find(self, doc: Document) -> Iterator[Span]:
+        for pattern in self.patterns:
+            for m in pattern.finditer(doc.text):
+                if "value" in pattern.groupindex and m.group("value") is not None:
+                    start, end = m.span("value")
+                else:
+                    start, end = m.span()
+                if end <= start:
+                    continue
+                value = doc.text[start:end]
+                if self.accept(value, doc, start, end):
+                    yield Span(start, end, self.label_for(value, doc, start, end), self.score, self.name)
