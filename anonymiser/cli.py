@@ -26,7 +26,9 @@ def _cmd_detect(args: argparse.Namespace) -> int:
     out = sys.stdout
     for doc in read_corpus(args.corpus):
         spans = detector.detect(doc.text)
-        out.write(json.dumps({"id": doc.id, "spans": [s.as_dict() for s in spans]}, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps({"id": doc.id, "spans": [s.as_dict() for s in spans]}, ensure_ascii=False) + "\n"
+        )
     return 0
 
 

@@ -44,7 +44,9 @@ def read_corpus(path: str | Path) -> Iterator[CorpusDoc]:
             try:
                 raw: dict[str, Any] = json.loads(line)
                 text = raw["text"]
-                spans = tuple(GoldSpan(int(s["start"]), int(s["end"]), str(s["label"])) for s in raw.get("spans", []))
+                spans = tuple(
+                    GoldSpan(int(s["start"]), int(s["end"]), str(s["label"])) for s in raw.get("spans", [])
+                )
                 doc = CorpusDoc(str(raw["id"]), str(raw.get("lang", "")), text, spans)
             except (ValueError, KeyError, TypeError) as exc:
                 raise CorpusError(f"{path}:{lineno}: not a corpus document ({type(exc).__name__})") from None
@@ -115,7 +117,9 @@ def format_report(scores: Scores) -> str:
         t = scores.by_lang[lang]
         lines.append(f"{lang:<15} {t.gold:>5} {t.caught:>6} {t.recall:>7.3f}")
     lines.append("")
-    lines.append(f"overall recall    {scores.overall.recall:.3f} ({scores.overall.caught}/{scores.overall.gold})")
+    lines.append(
+        f"overall recall    {scores.overall.recall:.3f} ({scores.overall.caught}/{scores.overall.gold})"
+    )
     lines.append(
         f"char precision    {scores.precision:.3f} ({scores.redacted_in_gold}/{scores.redacted_chars} "
         "redacted letters and digits inside gold spans)"

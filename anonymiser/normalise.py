@@ -115,9 +115,7 @@ def _char_pass(original: str) -> NormalisedText:
     return NormalisedText(original, "".join(out.chars), tuple(out.starts), tuple(out.ends))
 
 
-def _rewrite(
-    prev: NormalisedText, pattern: re.Pattern[str], replace: _Replacer
-) -> NormalisedText:
+def _rewrite(prev: NormalisedText, pattern: re.Pattern[str], replace: _Replacer) -> NormalisedText:
     """Apply a regex rewrite to an already normalised text, composing the offset maps."""
     text = prev.text
     out = _Builder()
@@ -135,8 +133,6 @@ def _rewrite(
     for j in range(pos, len(text)):
         out.emit(text[j], prev.starts[j], prev.ends[j])
     return NormalisedText(prev.original, "".join(out.chars), tuple(out.starts), tuple(out.ends))
-
-
 
 
 def _whole(sub: str) -> _Replacer:

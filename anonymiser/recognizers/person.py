@@ -1,0 +1,616 @@
+"""Person names in Dutch, French, English and German narratives, police style included.
+
+No Dutch, English or German NER pipeline is an acceptable dependency, so names are found the way
+the Dutch de-identifier Deduce does it: candidate runs of capitalised words, then evidence for each
+run from
+
+* context: a title or role just before ("M.", "Mevrouw", "inspecteur", "la victime", "genaamde",
+  "known as", "Client:"), which makes the following capitalised words a name whatever they are;
+* shape: a word in capitals next to another name word ("ZHANG Li", "Rafael da SILVA COSTA"), the
+  way police write surnames;
+* lookup: first names and surnames from public lists (``anonymiser/data/names``), weighed against
+  lists of ordinary words, places and institutions so that "Grote Markt" or "Politie" stay;
+* the French NER model, asked only about candidates the rules leave undecided;
+* the document itself: once a name is found, its words are names wherever else they appear
+  ("Blessing" alone, three sentences after "Blessing ADEYEMI").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from anonymiser import lexicon, ner
+from anonymiser.labels import PERSON
+from anonymiser.recognizers import register
+from anonymiser.recognizers.base import Document, Recognizer
+from anonymiser.spans import Span
+
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
+
+# Name particles that may stand lower case inside a name: "Rafael da SILVA", "Jan van der Berg".
+PARTICLES = frozenset(
+    [
+        "van",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "das",
+        "dos",
+        "do",
+        "du",
+        "le",
+        "la",
+        "von",
+        "zu",
+        "ter",
+        "ten",
+        "te",
+        "el",
+        "al",
+        "ben",
+        "bin",
+        "ibn",
+        "ould",
+        "abu",
+        "bint",
+        "y",
+        "e",
+        "mac",
+        "mc",
+        "st",
+    ]
+)
+# Words before a name that are not part of it but say that a name follows.
+TITLES = frozenset(
+    [
+        "m",
+        "mme",
+        "mlle",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dhr",
+        "mevr",
+        "mevrouw",
+        "meneer",
+        "heer",
+        "monsieur",
+        "madame",
+        "mademoiselle",
+        "herr",
+        "frau",
+        "sir",
+        "miss",
+        "madam",
+        "dr",
+        "prof",
+        "me",
+        "mtre",
+        "maitre",
+        "meester",
+        "insp",
+        "inspecteur",
+        "inspectrice",
+        "inspector",
+        "hoofdinspecteur",
+        "commissaris",
+        "commissaire",
+        "agent",
+        "agente",
+        "brigadier",
+        "substituut",
+        "substitut",
+        "procureur",
+        "juge",
+        "rechter",
+        "advocaat",
+        "avocat",
+        "avocate",
+        "lawyer",
+        "anwalt",
+        "anwaltin",
+        "tolk",
+        "interprete",
+        "interpreter",
+        "voogd",
+        "tuteur",
+        "tutrice",
+        "guardian",
+        "mama",
+        "mamma",
+        "maman",
+        "papa",
+        "aunty",
+        "auntie",
+        "tonton",
+        "tata",
+        "oom",
+        "tante",
+        "uncle",
+        "chief",
+        "boss",
+        "baas",
+        "patron",
+        "chef",
+        "broer",
+        "zus",
+        "frere",
+        "soeur",
+        "sister",
+        "brother",
+        "cousin",
+        "cousine",
+        "neef",
+        "nicht",
+        "onkel",
+        "bro",
+        "sis",
+        "father",
+        "mother",
+        "vader",
+        "moeder",
+        "pere",
+        "mere",
+        "hajji",
+        "hadj",
+        "imam",
+        "pastor",
+        "pasteur",
+        "dominee",
+        "sheikh",
+        "cheikh",
+        "oncle",
+    ]
+)
+_STRONG_TRIGGERS = (
+    r"genaamde?|gekend\s+als|bekend\s+als|alias|a\.?k\.?a\.?|bijnaam|roepnaam|d[ée]nomm[ée]e?|"
+    r"nomm[ée]e?|pr[ée]nomm[ée]e?|surnomm[ée]e?|connue?\s+(?:sous\s+le\s+nom\s+(?:de|d')|comme)|"
+    r"se\s+faisant\s+appeler|called|named|known\s+as|nicknamed|goes\s+by|genannt|namens|spitzname|"
+    r"la\s+famille|de\s+familie|the\s+family|familie|famille|slachtoffer|victime|victim|opfer|"
+    r"verdachte|suspecte?|pr[ée]venue?|beschuldigte[nr]?|betrokkene|int[ée]ress[ée]e?|cli[ëe]nte?|"
+    r"werkgever|employeur|employer|arbeitgeber|g[ée]rante?|zaakvoerder|zaakvoerster|uitbaters?|"
+    r"uitbaatster|exploitante?|eigenaars?|eigenares|propri[ée]taire|owner|manager|"
+    r"echtgeno(?:ot|te)|[ée]pou(?:x|se)|mari|husband|wife|vriend(?:in)?|amie?|friend|boyfriend|"
+    r"girlfriend|partner|compagnon|compagne|dochter|fille|daughter|zoon|fils|collega|"
+    r"coll[èe]gue|colleague|werkneemster|werknemer|travailleu(?:r|se)|worker|arbeider|ouvri[èe]re?|"
+    r"chauffeur|driver|rekruteerder|recruteu(?:r|se)|recruiter|ronselaar|passeur|smokkelaar|"
+    r"smuggler|pooier|prox[ée]n[èe]te|pimp|souteneur|minderjarige|mineure?|minor|"
+    r"jongen|meisje|gar[çc]on|dame|vrouw|femme|woman|homme|tolk|interpr[èe]te|"
+    r"voogd|tut(?:eur|rice)|guardian|advocaat|avocate?|lawyer|verbalisant|"
+    r"gezin|household|m[ée]nage|dear|beste|liebe[rn]?|bonjour|hello|hi|ch[èe]re?|geachte|"
+    r"sehr\s+geehrte[rn]?|hallo|salut|m'appelle|je\s+suis|ik\s+heet|heet|my\s+name\s+is|"
+    r"ich\s+hei(?:ß|ss)e|au\s+nom\s+de|op\s+(?:naam|name)\s+van|in\s+the\s+name\s+of|"
+    r"auf\s+den\s+namen|appel[ée]e?|se\s+pr[ée]sente\s+comme|opgeslagen\s+als|saved\s+as|"
+    r"enregistr[ée]e?\s+comme|stelt\s+zich\s+voor\s+als|introduced\s+(?:him|her)self\s+as|"
+    r"behandeld\s+door|opgesteld\s+door|r[ée]dig[ée]\s+par|sign[ée]|getekend|signed"
+)
+_LABEL_TRIGGERS = (
+    r"naam|nom|name|voornaam|pr[ée]nom|vorname|nachname|surname|first\s+name|family\s+name|"
+    r"contact(?:persoon|person|e)?|van|aan|from|to|de|[àa]|cc|attn|t\.a\.v|client|cli[ëe]nt|"
+    r"victim|victime|slachtoffer|verdachte|suspect|betrokkene|interpreter|tolk|auteur|author"
+)
+_OPEN_QUOTE = r"[«\"'“‘(]?"
+_SP = r"[ \t]*"
+_TRIGGER_BEFORE = re.compile(
+    rf"(?:(?<![^\W\d_])(?:{_STRONG_TRIGGERS}){_SP},?{_SP}{_OPEN_QUOTE}{_SP}"
+    rf"|(?<![^\W\d_])(?:{_LABEL_TRIGGERS})\.?{_SP}:{_SP}{_OPEN_QUOTE}{_SP}"
+    rf"|(?<![^\W\d_])dite?{_SP}[«\"'“‘]{_SP})\Z"
+)
+# Upper-case words that are acronyms, not surnames.
+ACRONYMS = frozenset(
+    [
+        "pv",
+        "zp",
+        "fgp",
+        "lpa",
+        "dsu",
+        "dvz",
+        "oe",
+        "ocmw",
+        "cpas",
+        "srl",
+        "sprl",
+        "bv",
+        "bvba",
+        "nv",
+        "sa",
+        "asbl",
+        "vzw",
+        "cv",
+        "scrl",
+        "comm",
+        "gmbh",
+        "ltd",
+        "llc",
+        "eu",
+        "ue",
+        "usa",
+        "uk",
+        "un",
+        "ngo",
+        "nao",
+        "iban",
+        "bic",
+        "gsm",
+        "tel",
+        "fax",
+        "dob",
+        "nrn",
+        "rrn",
+        "bis",
+        "id",
+        "ok",
+        "tv",
+        "hr",
+        "ceo",
+        "rsz",
+        "onss",
+        "riziv",
+        "inami",
+        "fod",
+        "spf",
+        "btw",
+        "tva",
+        "cls",
+        "tsw",
+        "sirs",
+        "ecosoc",
+        "gps",
+        "sms",
+        "pin",
+        "atm",
+        "vip",
+        "ict",
+        "it",
+        "hiv",
+        "aids",
+        "mdma",
+        "thc",
+        "sos",
+        "thb",
+        "saj",
+        "ela",
+        "ind",
+        "sim",
+        "line",
+        "nsso",
+        "empact",
+        "diicot",
+        "ocrts",
+        "sdf",
+        "dga",
+        "dgj",
+        "ccu",
+        "ps",
+        "nb",
+        "cc",
+        "bcc",
+        "re",
+        "fw",
+        "fwd",
+        "vs",
+        "ca",
+        "etc",
+        "dr",
+        "mr",
+        "mme",
+        "mw",
+        "nl",
+        "fr",
+        "en",
+        "de",
+        "ro",
+        "bg",
+        "pl",
+        "ma",
+        "ng",
+        "cn",
+        "vn",
+        "br",
+        "al",
+        "ua",
+        "md",
+        "af",
+        "ir",
+        "iq",
+        "sy",
+        "tr",
+        "dz",
+        "tn",
+        "eg",
+        "er",
+        "et",
+        "so",
+        "sd",
+        "gh",
+        "cm",
+        "cd",
+        "gn",
+        "sn",
+        "ci",
+        "pt",
+        "es",
+        "gr",
+        "hu",
+        "sk",
+        "cz",
+        "rs",
+        "xk",
+        "mk",
+        "ge",
+        "am",
+        "ikea",
+        "dhl",
+        "ups",
+        "gls",
+        "tnt",
+        "bmw",
+        "vw",
+    ]
+)
+_TITLE_BEFORE = re.compile(r"([^\W\d_]+)[.:]?[\"'”»]?[ \t]*\Z")
+_SENTENCE_BREAK = frozenset(".!?:;\n•–—-")
+_QUOTED = re.compile(
+    r"(?:«\s?(?P<q>[^«»\n]{1,40}?)\s?»|[\"“„](?P<q2>[^\"“”„\n]{1,40}?)[\"”“]|(?<![\w])'(?P<q3>[^'\n]{1,40}?)'(?![\w]))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    key: str
+    upper: bool  # all capitals, at least two letters
+    cap: bool  # starts with a capital
+    initial: bool  # a single capital followed by a full stop ("V.")
+    sentence_start: bool
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        start, end = m.span()
+        j = start - 1
+        while j >= 0 and text[j] in " \t\"'«“‘(":
+            j -= 1
+        sentence_start = j < 0 or text[j] in _SENTENCE_BREAK
+        first = word[0]
+        upper = len(word) >= 2 and word.isupper()
+        initial = len(word) == 1 and first.isupper() and end < len(text) and text[end] == "."
+        if len(word) == 1 and not initial:
+            continue
+        out.append(
+            _Tok(start, end, word, lexicon.fold(word), upper, first.isupper(), initial, sentence_start)
+        )
+    return out
+
+
+def _joined(text: str, left: _Tok, right: _Tok) -> bool:
+    """Two tokens belong to one name run: only a space (or a hyphen) between them."""
+    gap = text[left.end : right.start]
+    if left.initial:
+        return gap in (". ", ".")
+    return gap in (" ", "-", "  ")
+
+
+class _Lexicon:
+    """The lists, bound once per recognizer instance (loading is cached by ``lexicon``)."""
+
+    def __init__(self) -> None:
+        self.first = lexicon.first_names()
+        self.last = lexicon.surnames()
+        self.places = lexicon.places()
+        self.non_names = lexicon.non_names()
+        self.soft_non_names = lexicon.soft_non_names()
+        self.common = {lang: lexicon.common_words(lang) for lang in ("nl", "fr", "en", "de")}
+        self.any_common = lexicon.all_common_words()
+        self.known = lexicon.all_known_words()
+
+    def is_name_word(self, key: str) -> bool:
+        return key in self.first or key in self.last
+
+    def is_ordinary(self, key: str, lang: str) -> bool:
+        """A word that, capitalised, is most likely not a name."""
+        return key in self.non_names or key in self.common[lang] or key in self.places
+
+
+@register
+class PersonRecognizer(Recognizer):
+    name = "person"
+    labels = (PERSON,)
+    order = 200  # after the identifier recognizers, before organisations
+
+    def __init__(self, use_ner: bool = True) -> None:
+        self.lex = _Lexicon()
+        self.use_ner = use_ner
+
+    # -- candidate runs -------------------------------------------------------------------------
+
+    def _candidate(self, tok: _Tok) -> bool:
+        return tok.cap or tok.initial
+
+    def _runs(self, text: str, toks: list[_Tok]) -> Iterator[list[_Tok]]:
+        run: list[_Tok] = []
+        for tok in toks:
+            if self._candidate(tok) or (run and tok.key in PARTICLES):
+                if run and not _joined(text, run[-1], tok):
+                    yield from self._split(run)
+                    run = []
+                if run or self._candidate(tok):
+                    run.append(tok)
+                continue
+            if run:
+                yield from self._split(run)
+                run = []
+        if run:
+            yield from self._split(run)
+
+    def _split(self, run: list[_Tok]) -> Iterator[list[_Tok]]:
+        """Cut a run at titles and institutions; drop trailing particles."""
+        seg: list[_Tok] = []
+        for tok in run:
+            if (tok.key in TITLES or tok.key in ACRONYMS) and tok.key not in PARTICLES:
+                if seg:
+                    yield self._trim(seg)
+                seg = []
+                # the title itself is context for what follows, not part of the name
+                continue
+            seg.append(tok)
+        if seg:
+            yield self._trim(seg)
+
+    @staticmethod
+    def _trim(seg: list[_Tok]) -> list[_Tok]:
+        while seg and seg[-1].key in PARTICLES and not seg[-1].cap:
+            seg = seg[:-1]
+        while seg and seg[0].key in PARTICLES and not seg[0].cap:
+            seg = seg[1:]
+        return seg
+
+    # -- evidence -------------------------------------------------------------------------------
+
+    def _triggered(self, doc: Document, seg: list[_Tok]) -> bool:
+        before = doc.text[max(0, seg[0].start - 40) : seg[0].start]
+        m = _TITLE_BEFORE.search(before)
+        if m and lexicon.fold(m.group(1)) in TITLES:
+            return True
+        return _TRIGGER_BEFORE.search(before.lower()) is not None
+
+    def _blocked(self, tok: _Tok) -> bool:
+        """Institutions, months, nationalities; places unless also a name ("Milan", "Florence")."""
+        key = tok.key
+        return key in self.lex.non_names or (key in self.lex.places and not self.lex.is_name_word(key))
+
+    def _nameish(self, tok: _Tok, lang: str) -> bool:
+        """Does this word, as written here, look like (part of) a person's name?"""
+        key = tok.key
+        if self._blocked(tok):
+            return False
+        listed = self.lex.is_name_word(key)
+        if key in self.lex.soft_non_names:
+            return False
+        common = key in self.lex.common[lang]
+        if tok.upper:
+            return key not in ACRONYMS and listed and len(key) >= 2
+        if not listed:
+            return False
+        if not common:
+            return True
+        # a listed name that is also an ordinary word ("Pieter", "Renard", "Winter"): written with a
+        # capital in the middle of a sentence, outside German, it is a proper noun
+        return lang != "de" and not tok.sentence_start
+
+    def _unknown(self, tok: _Tok) -> bool:
+        """A word in no lexicon at all: an unlisted name, a foreign place, a brand."""
+        key = tok.key
+        return not (
+            key in self.lex.known
+            or key in self.lex.places
+            or key in self.lex.non_names
+            or key in self.lex.soft_non_names
+            or self.lex.is_name_word(key)
+        )
+
+    def _decide(self, doc: Document, seg: list[_Tok]) -> bool | None:
+        """True: a name. False: not a name. None: undecided (ask the model)."""
+        lang = doc.lang_at(seg[0].start)
+        words = [t for t in seg if not t.initial and t.key not in PARTICLES]
+        if not words:
+            return False
+        blocked = [self._blocked(t) for t in words]
+        if all(blocked):
+            return False
+        if self._triggered(doc, seg):
+            return True
+        nameish = [self._nameish(t, lang) for t in words]
+        if any(blocked):
+            # "Opel Zafira", "Federal Judicial Police", "Lokale Politie Antwerpen": only clear names
+            return sum(nameish) >= 2 and not blocked[0] and not blocked[-1]
+        # police style: a surname in capitals beside a given name ("IDAHOSA Ehigi", "KOLEV Stoyan")
+        shouty = [
+            t.upper and len(t.key) >= 2 and t.key not in ACRONYMS and (self._unknown(t) or nameish[i])
+            for i, t in enumerate(words)
+        ]
+        capped = [not t.upper and (nameish[i] or self._unknown(t)) for i, t in enumerate(words)]
+        if len(words) >= 2 and (any(nameish) or (any(shouty) and any(capped))):
+            return True
+        if any(t.initial for t in seg) and (any(nameish) or any(shouty)):
+            return True  # "Geert V."
+        if len(words) == 1 and nameish[0]:
+            # "Milan", "Sofia", "Lagos": a name and a place; alone it is the place
+            return words[0].upper or words[0].key not in self.lex.places
+        if lang == "de" or not all(self._unknown(t) for t in words):
+            return False
+        if len(words) == 1 and words[0].sentence_start:
+            return False
+        return None
+
+    # -- find ------------------------------------------------------------------------------------
+
+    def find(self, doc: Document) -> Iterator[Span]:
+        text = doc.text
+        toks = _tokens(text)
+        accepted: list[list[_Tok]] = []
+        undecided: list[list[_Tok]] = []
+        for seg in self._runs(text, toks):
+            if not seg:
+                continue
+            verdict = self._decide(doc, seg)
+            if verdict:
+                accepted.append(seg)
+            elif verdict is None:
+                undecided.append(seg)
+        # the model is French: ask it only about French sentences
+        undecided = [seg for seg in undecided if doc.lang_at(seg[0].start) == "fr"]
+        if undecided and self.use_ner:
+            per = ner.person_spans(text)
+            for seg in undecided:
+                if any(s < seg[-1].end and seg[0].start < e for s, e in per):
+                    accepted.append(seg)
+        accepted.extend(self._quoted_aliases(doc))
+        covered: set[int] = set()
+        for seg in accepted:
+            covered.update(range(seg[0].start, seg[-1].end))
+            yield Span(seg[0].start, seg[-1].end, PERSON, 0.8, self.name)
+            for tok in seg:
+                if len(tok.key) >= 3 and not tok.initial and tok.key not in PARTICLES:
+                    doc.known_names.add(tok.key)
+        # later (and earlier) mentions of a word of a found name, where written as a name
+        for tok in toks:
+            if tok.start in covered or not tok.cap or tok.key not in doc.known_names:
+                continue
+            lang = doc.lang_at(tok.start)
+            if self._blocked(tok) or (
+                tok.key in self.lex.common[lang] and (tok.sentence_start or lang == "de")
+            ):
+                continue
+            yield Span(tok.start, tok.end, PERSON, 0.7, self.name)
+
+    def _quoted_aliases(self, doc: Document) -> Iterator[list[_Tok]]:
+        """Nicknames in quotes: « le Gros », "Vasi Boss", 'Hama Dubai'."""
+        for m in _QUOTED.finditer(doc.text):
+            group = next(g for g in ("q", "q2", "q3") if m.group(g) is not None)
+            inner = m.group(group)
+            toks = _tokens(inner)
+            if not toks or len(toks) > 3 or not any(t.cap for t in toks):
+                continue
+            start = m.start(group)
+            shifted = [
+                _Tok(start + t.start, start + t.end, t.text, t.key, t.upper, t.cap, t.initial, False)
+                for t in toks
+            ]
+            if all(self._blocked(t) or t.key in ACRONYMS for t in shifted if t.cap):
+                continue
+            lang = doc.lang_at(start)
+            if all(t.key in self.lex.common[lang] for t in shifted) and not self._triggered(doc, shifted):
+                continue
+            yield shifted
