@@ -41,7 +41,7 @@ def surnames() -> frozenset[str]:
 
 @cache
 def places() -> frozenset[str]:
-    return _load("vocab", "places.txt")
+    return _load("vocab", "places.txt") | _load("vocab", "extra_places.txt")
 
 
 @cache
