@@ -402,6 +402,12 @@ def _joined(text: str, left: _Tok, right: _Tok) -> bool:
     return gap in (" ", "-", "  ")
 
 
+def _glued_to_digits(text: str, tok: _Tok) -> bool:
+    """Part of a reference such as "PAR/2025/1187" or "AN.41.L3.027715/2025"."""
+    after = text[tok.end : tok.end + 2]
+    return len(after) == 2 and after[0] in "./-_" and after[1].isdigit()
+
+
 class _Lexicon:
     """The lists, bound once per recognizer instance (loading is cached by ``lexicon``)."""
 
@@ -547,7 +553,10 @@ class PersonRecognizer(Recognizer):
             return True  # "Geert V."
         if len(words) == 1 and nameish[0]:
             # "Milan", "Sofia", "Lagos": a name and a place; alone it is the place
-            return words[0].upper or words[0].key not in self.lex.places
+            tok = words[0]
+            if tok.upper:
+                return len(tok.key) >= 3 and not _glued_to_digits(doc.text, tok)
+            return tok.key not in self.lex.places
         if lang == "de" or not all(self._unknown(t) for t in words):
             return False
         if len(words) == 1 and words[0].sentence_start:

@@ -1,0 +1,35 @@
+# Every target creates or reuses .venv itself: a fresh clone needs only `make demo` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench lint lexicons clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_anonymiser.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check anonymiser connectors ciateh tests scripts
+	$(BIN)/ruff format --check anonymiser connectors ciateh tests scripts
+	$(BIN)/mypy
+
+# Rebuild the name lists, place names and word lists in anonymiser/data from their public sources.
+lexicons: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,lexicons]'
+	$(BIN)/python scripts/build_lexicons.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
