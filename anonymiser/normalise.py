@@ -95,24 +95,46 @@ class _Builder:
             self.ends.append(end)
 
 
+_NEEDS_CHAR_PASS = re.compile(r"[^\x00-\x7f]|\t")
+
+
+def _identity(original: str) -> NormalisedText:
+    n = len(original)
+    return NormalisedText(original, original, tuple(range(n)), tuple(range(1, n + 1)))
+
+
 def _char_pass(original: str) -> NormalisedText:
-    """Invisible characters, exotic spaces and compatibility forms, character by character."""
-    out = _Builder()
-    for i, ch in enumerate(original):
+    """Invisible characters, exotic spaces and compatibility forms; plain ASCII is copied in slices."""
+    if not _NEEDS_CHAR_PASS.search(original):
+        return _identity(original)
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _NEEDS_CHAR_PASS.finditer(original):
+        i = m.start()
+        if i > pos:
+            pieces.append(original[pos:i])
+            starts.extend(range(pos, i))
+            ends.extend(range(pos + 1, i + 1))
+        pos = i + 1
+        ch = original[i]
         if ch in _INVISIBLE:
             continue
         if ch in _SPACES:
-            out.emit(" ", i, i + 1)
-            continue
-        if ch.isascii():
-            out.emit(ch, i, i + 1)
-            continue
-        plain = unicodedata.normalize("NFKC", ch)
-        if plain != ch and plain and not plain.isspace() and unicodedata.category(ch) != "Mn":
-            out.emit(plain, i, i + 1)
+            plain = " "
         else:
-            out.emit(ch, i, i + 1)
-    return NormalisedText(original, "".join(out.chars), tuple(out.starts), tuple(out.ends))
+            plain = unicodedata.normalize("NFKC", ch)
+            if not plain or plain.isspace() or unicodedata.category(ch) == "Mn":
+                plain = ch
+        pieces.append(plain)
+        starts.extend([i] * len(plain))
+        ends.extend([i + 1] * len(plain))
+    if pos < len(original):
+        pieces.append(original[pos:])
+        starts.extend(range(pos, len(original)))
+        ends.extend(range(pos + 1, len(original) + 1))
+    return NormalisedText(original, "".join(pieces), tuple(starts), tuple(ends))
 
 
 def _rewrite(prev: NormalisedText, pattern: re.Pattern[str], replace: _Replacer) -> NormalisedText:

@@ -44,6 +44,12 @@ class Document:
                 return s.lang
         return self.lang
 
+    def sentence_bounds(self, offset: int) -> tuple[int, int]:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s.start, s.end
+        return 0, len(self.text)
+
     def window_before(self, offset: int, width: int = 40) -> str:
         """The lower-cased text just before ``offset``, for context words."""
         return self.text[max(0, offset - width) : offset].lower()

@@ -581,10 +581,14 @@ class PersonRecognizer(Recognizer):
         # the model is French: ask it only about French sentences
         undecided = [seg for seg in undecided if doc.lang_at(seg[0].start) == "fr"]
         if undecided and self.use_ner:
-            per = ner.person_spans(text)
-            for seg in undecided:
-                if any(s < seg[-1].end and seg[0].start < e for s, e in per):
-                    accepted.append(seg)
+            # only the sentences that hold undecided candidates go through the model
+            for start, end in sorted({doc.sentence_bounds(seg[0].start) for seg in undecided}):
+                per = [(start + s, start + e) for s, e in ner.person_spans(text[start:end])]
+                for seg in undecided:
+                    if start <= seg[0].start < end and any(
+                        s < seg[-1].end and seg[0].start < e for s, e in per
+                    ):
+                        accepted.append(seg)
         accepted.extend(self._quoted_aliases(doc))
         covered: set[int] = set()
         for seg in accepted:
