@@ -67,9 +67,8 @@ def peak_rss_mib(corpus: Path) -> tuple[float, float]:
 
 
 def run_anonymiser(texts: list[str]) -> tuple[float, list[list[Any]]]:
-    from anonymiser.detect import default_detector
-
     from anonymiser import ner
+    from anonymiser.detect import default_detector
 
     detector = default_detector()
     detector.detect(texts[0])
@@ -147,9 +146,8 @@ def main() -> int:
         "presidio_load_s": round(presidio_load, 2),
         "bench_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    print(
-        f"anonymiser vs vanilla Presidio on {n} annotated texts ({', '.join(p.name for p in CORPORA if p.exists())})"
-    )
+    names = ", ".join(p.name for p in CORPORA if p.exists())
+    print(f"anonymiser vs vanilla Presidio on {n} annotated texts ({names})")
     print(f"{'':28} {'anonymiser':>12} {'presidio':>12}")
     print(f"{'documents per second':28} {ours_rate:>12.1f} {presidio_rate:>12.1f}")
     print(f"{'strict recall':28} {ours_scores.overall.recall:>12.3f} {presidio_scores.overall.recall:>12.3f}")
