@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -38,17 +39,24 @@ class Document:
     # or surname alone are caught too (document-level propagation, as Deduce does).
     known_names: set[str] = field(default_factory=set)
 
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [s.start for s in self.sentences]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
     def lang_at(self, offset: int) -> str:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s.lang
-        return self.lang
+        sentence = self.sentence_at(offset)
+        return sentence.lang if sentence else self.lang
 
     def sentence_bounds(self, offset: int) -> tuple[int, int]:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s.start, s.end
-        return 0, len(self.text)
+        sentence = self.sentence_at(offset)
+        return (sentence.start, sentence.end) if sentence else (0, len(self.text))
 
     def window_before(self, offset: int, width: int = 40) -> str:
         """The lower-cased text just before ``offset``, for context words."""

@@ -27,6 +27,8 @@ from anonymiser.recognizers.base import Document, Recognizer
 from anonymiser.spans import Span
 
 _CHUNK = re.compile(r"[^\s,;:()\[\]{}«»\"“”„/]+")
+_ELISION = re.compile(r"(?:[dl]|qu)['’](?=\w)", re.IGNORECASE)
+_TITLES = frozenset("m mme mlle mr mrs ms dhr mevr herr frau dr me".split())
 _CONNECTORS = frozenset(
     "de du des la le les van der den het 't of the et and und & y e da do di al el 'n".split()
 )
@@ -34,7 +36,7 @@ LEGAL_FORMS = frozenset(
     "srl sprl sa nv bv bvba cv cva commv comm.v scrl scs snc scris vof gcv asbl-? gmbh ag kg ug ohg "
     "ltd ltd. llc llp plc inc pvt lda sl sas sarl eurl eood ood ad ead spa s.p.a. sro s.r.o. "
     "kft bt zrt uab sia ou as oy ab doo d.o.o. s.a. n.v. b.v. sp.j. bvba. srl. nv. bv. sa. "
-    "co. co cie".split()
+    "co. co cie sti sti. şti şti. a.s. s.a.s. sc".split()
 )
 _LEGAL_TAIL = re.compile(
     r"[ ,]*(?:Sp\.\s?z\s?o\.\s?o\.|s\.\s?r\.\s?o\.|S\.\s?A\.|N\.\s?V\.|B\.\s?V\.|S\.\s?R\.\s?L\.)"
@@ -58,7 +60,8 @@ TRADE_WORDS = frozenset(
     """.split()
 )
 _TRADE_SUFFIX = re.compile(
-    r"(?:bedrijf|kwekerij|onderneming|handel|bouw|service|services|diensten|logistiek|slachterij|"
+    r"(?:bedrijf|kwekerij|onderneming|handel|bouw|service|services|diensten|logistiek|slachterij|teelt|"
+    r"boerderij|centrale|winkel|zaak|"
     r"bakkerij|transport|centrale|shop|wash|bau|handel|reinigung|technik|services)$"
 )
 _TRIGGER = re.compile(
@@ -96,7 +99,8 @@ def _chunks(text: str) -> Iterator[_Chunk]:
         key = lexicon.fold(word if word.lower() in LEGAL_FORMS else stripped)
         if key not in LEGAL_FORMS:
             end = start + len(stripped)
-        first = stripped[0]
+        elided = _ELISION.match(stripped)
+        first = stripped[elided.end()] if elided else stripped[0]  # "d'Or", "l'Étoile"
         yield _Chunk(start, end, key, first.isupper() or (first.isdigit() and len(stripped) > 1))
 
 
@@ -146,6 +150,8 @@ class OrganizationRecognizer(Recognizer):
         """Whether the run names a business, and where the name ends (legal form included)."""
         text = doc.text
         keys = [c.key for c in run]
+        if keys[0].rstrip(".") in _TITLES or (len(run) == 1 and run[0].end - run[0].start < 2):
+            return False, run[-1].end  # "chez M. et Mme X": a person
         end = run[-1].end
         for chunk in run[1:]:
             tail = _LEGAL_TAIL.match(text, chunk.start)
@@ -175,7 +181,8 @@ class OrganizationRecognizer(Recognizer):
         for start, end in found:
             yield Span(start, end, ORGANIZATION, 0.7, self.name)
         # other mentions of the same name
-        names = {doc.text[s:e] for s, e in found if e - s >= 4}
-        for name in names:
-            for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", doc.text):
+        names = sorted({doc.text[s:e] for s, e in found if e - s >= 4}, key=len, reverse=True)
+        if names:
+            again = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+            for m in again.finditer(doc.text):
                 yield Span(m.start(), m.end(), ORGANIZATION, 0.6, self.name)

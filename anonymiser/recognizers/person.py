@@ -31,143 +31,20 @@ _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
 
 # Name particles that may stand lower case inside a name: "Rafael da SILVA", "Jan van der Berg".
 PARTICLES = frozenset(
-    [
-        "van",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "das",
-        "dos",
-        "do",
-        "du",
-        "le",
-        "la",
-        "von",
-        "zu",
-        "ter",
-        "ten",
-        "te",
-        "el",
-        "al",
-        "ben",
-        "bin",
-        "ibn",
-        "ould",
-        "abu",
-        "bint",
-        "y",
-        "e",
-        "mac",
-        "mc",
-        "st",
-    ]
+    "van der den de del della di da das dos do du le la von zu ter ten te el al ben bin ibn ould "
+    "abu bint y e mac mc st".split()
 )
 # Words before a name that are not part of it but say that a name follows.
 TITLES = frozenset(
-    [
-        "m",
-        "mme",
-        "mlle",
-        "mr",
-        "mrs",
-        "ms",
-        "mx",
-        "dhr",
-        "mevr",
-        "mevrouw",
-        "meneer",
-        "heer",
-        "monsieur",
-        "madame",
-        "mademoiselle",
-        "herr",
-        "frau",
-        "sir",
-        "miss",
-        "madam",
-        "dr",
-        "prof",
-        "me",
-        "mtre",
-        "maitre",
-        "meester",
-        "insp",
-        "inspecteur",
-        "inspectrice",
-        "inspector",
-        "hoofdinspecteur",
-        "commissaris",
-        "commissaire",
-        "agent",
-        "agente",
-        "brigadier",
-        "substituut",
-        "substitut",
-        "procureur",
-        "juge",
-        "rechter",
-        "advocaat",
-        "avocat",
-        "avocate",
-        "lawyer",
-        "anwalt",
-        "anwaltin",
-        "tolk",
-        "interprete",
-        "interpreter",
-        "voogd",
-        "tuteur",
-        "tutrice",
-        "guardian",
-        "mama",
-        "mamma",
-        "maman",
-        "papa",
-        "aunty",
-        "auntie",
-        "tonton",
-        "tata",
-        "oom",
-        "tante",
-        "uncle",
-        "chief",
-        "boss",
-        "baas",
-        "patron",
-        "chef",
-        "broer",
-        "zus",
-        "frere",
-        "soeur",
-        "sister",
-        "brother",
-        "cousin",
-        "cousine",
-        "neef",
-        "nicht",
-        "onkel",
-        "bro",
-        "sis",
-        "father",
-        "mother",
-        "vader",
-        "moeder",
-        "pere",
-        "mere",
-        "hajji",
-        "hadj",
-        "imam",
-        "pastor",
-        "pasteur",
-        "dominee",
-        "sheikh",
-        "cheikh",
-        "oncle",
-    ]
+    "m mme mlle mr mrs ms mx dhr mevr mevrouw meneer heer monsieur madame mademoiselle herr frau "
+    "sir miss madam dr prof me mtre maitre meester insp inspecteur inspectrice inspector "
+    "hoofdinspecteur commissaris commissaire agent agente brigadier substituut substitut "
+    "procureur juge rechter advocaat avocat avocate lawyer anwalt anwaltin tolk interprete "
+    "interpreter voogd tuteur tutrice guardian mama mamma maman papa aunty auntie tonton tata oom "
+    "tante uncle chief boss baas patron chef broer zus frere soeur sister brother cousin cousine "
+    "neef nicht onkel bro sis father mother vader moeder pere mere imam pastor pasteur dominee "
+    "oncle tita tito kaka bhai agha bra oga chi anh pan dona abi tantie mister dear beste liebe "
+    "lieber bonjour hello hi chere cher geachte hallo salut".split()
 )
 _STRONG_TRIGGERS = (
     r"genaamde?|gekend\s+als|bekend\s+als|alias|a\.?k\.?a\.?|bijnaam|roepnaam|d[ée]nomm[ée]e?|"
@@ -194,167 +71,39 @@ _STRONG_TRIGGERS = (
 _LABEL_TRIGGERS = (
     r"naam|nom|name|voornaam|pr[ée]nom|vorname|nachname|surname|first\s+name|family\s+name|"
     r"contact(?:persoon|person|e)?|van|aan|from|to|de|[àa]|cc|attn|t\.a\.v|client|cli[ëe]nt|"
-    r"victim|victime|slachtoffer|verdachte|suspect|betrokkene|interpreter|tolk|auteur|author"
+    r"victim|victime|slachtoffer|verdachte|suspect|betrokkene|interpreter|tolk|auteur|author|"
+    r"b[ée]n[ée]ficiaire|beneficiary|begunstigde|r[ée]sidente?|resident|bewoner|bewoonster|concerne|"
+    r"betreft|objet|subject|betreff|onderwerp|patient|pati[ëe]nte?|mineur|minor|minderjarige|nbmv|mena"
 )
 _OPEN_QUOTE = r"[«\"'“‘(]?"
 _SP = r"[ \t]*"
 _TRIGGER_BEFORE = re.compile(
-    rf"(?:(?<![^\W\d_])(?:{_STRONG_TRIGGERS}){_SP},?{_SP}{_OPEN_QUOTE}{_SP}"
+    rf"(?:(?<![^\W\d_])(?:{_STRONG_TRIGGERS}){_SP}[,:]?{_SP}{_OPEN_QUOTE}{_SP}"
     rf"|(?<![^\W\d_])(?:{_LABEL_TRIGGERS})\.?{_SP}:{_SP}{_OPEN_QUOTE}{_SP}"
     rf"|(?<![^\W\d_])dite?{_SP}[«\"'“‘]{_SP})\Z"
 )
 # Upper-case words that are acronyms, not surnames.
 ACRONYMS = frozenset(
-    [
-        "pv",
-        "zp",
-        "fgp",
-        "lpa",
-        "dsu",
-        "dvz",
-        "oe",
-        "ocmw",
-        "cpas",
-        "srl",
-        "sprl",
-        "bv",
-        "bvba",
-        "nv",
-        "sa",
-        "asbl",
-        "vzw",
-        "cv",
-        "scrl",
-        "comm",
-        "gmbh",
-        "ltd",
-        "llc",
-        "eu",
-        "ue",
-        "usa",
-        "uk",
-        "un",
-        "ngo",
-        "nao",
-        "iban",
-        "bic",
-        "gsm",
-        "tel",
-        "fax",
-        "dob",
-        "nrn",
-        "rrn",
-        "bis",
-        "id",
-        "ok",
-        "tv",
-        "hr",
-        "ceo",
-        "rsz",
-        "onss",
-        "riziv",
-        "inami",
-        "fod",
-        "spf",
-        "btw",
-        "tva",
-        "cls",
-        "tsw",
-        "sirs",
-        "ecosoc",
-        "gps",
-        "sms",
-        "pin",
-        "atm",
-        "vip",
-        "ict",
-        "it",
-        "hiv",
-        "aids",
-        "mdma",
-        "thc",
-        "sos",
-        "thb",
-        "saj",
-        "ela",
-        "ind",
-        "sim",
-        "line",
-        "nsso",
-        "empact",
-        "diicot",
-        "ocrts",
-        "sdf",
-        "dga",
-        "dgj",
-        "ccu",
-        "ps",
-        "nb",
-        "cc",
-        "bcc",
-        "re",
-        "fw",
-        "fwd",
-        "vs",
-        "ca",
-        "etc",
-        "dr",
-        "mr",
-        "mme",
-        "mw",
-        "nl",
-        "fr",
-        "en",
-        "de",
-        "ro",
-        "bg",
-        "pl",
-        "ma",
-        "ng",
-        "cn",
-        "vn",
-        "br",
-        "al",
-        "ua",
-        "md",
-        "af",
-        "ir",
-        "iq",
-        "sy",
-        "tr",
-        "dz",
-        "tn",
-        "eg",
-        "er",
-        "et",
-        "so",
-        "sd",
-        "gh",
-        "cm",
-        "cd",
-        "gn",
-        "sn",
-        "ci",
-        "pt",
-        "es",
-        "gr",
-        "hu",
-        "sk",
-        "cz",
-        "rs",
-        "xk",
-        "mk",
-        "ge",
-        "am",
-        "ikea",
-        "dhl",
-        "ups",
-        "gls",
-        "tnt",
-        "bmw",
-        "vw",
-    ]
+    "pv zp pz fgp lpa dsu dvz oe ocmw cpas srl sprl bv bvba nv sa asbl vzw cv scrl comm gmbh ltd "
+    "llc eu ue usa uk un nao iban bic gsm tel fax dob nrn rrn bis id ok tv hr ceo rsz onss riziv "
+    "inami fod spf btw tva cls tsw sirs ecosoc gps sms pin atm vip ict it hiv aids mdma thc sos "
+    "thb saj ela ind sim line nsso empact diicot ocrts sdf dga dgj ccu dmfa hgv hgvs limosa dimona "
+    "ps nb cc bcc re fw fwd vs ca etc dr mr mme mw nl fr en ro bg pl ma cn br ua md "
+    "af ir iq sy tr dz tn eg er et so sd gh cm cd gn sn ci pt es gr hu sk cz rs xk mk ge am "
+    "ikea dhl ups gls tnt bmw vw".split()
 )
+# Nationalities and peoples in Dutch, French, English and German ("Nigeriaan", "Ethiopiër",
+# "Moldaves", "Slovaakse", "Bengalese"): an unknown capitalised word that ends like one is no name.
+_DEMONYM = re.compile(
+    r"(?:aan|aanse|ees|eese|ese|eër|eërs|iër|iërs|ier|iers|aise?s?|ienne?s?|iens|aines?|ains|oise?s?|"
+    r"ves|ische?|ezen|anen|ers)$"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\bin|\bte|\bnaar|\buit|\bnabij|\bvers|\bprès\s+de|\baus|\bnach|\bim|\bnear|\bprovince\s+of|"
+    r"\bregio|\brégion\s+de|\bprovince\s+de|\bgare\s+de|\bstation|\bwijk|\bquartier|\bparking(?:\s+de)?)"
+    r"[ \t]+\Z"
+)
+_ELISION = re.compile(r"(?:[dlnsjcmt]|qu|jusqu|lorsqu|puisqu)['’](?=[^\W\d_]{2})", re.IGNORECASE)
 _TITLE_BEFORE = re.compile(r"([^\W\d_]+)[.:]?[\"'”»]?[ \t]*\Z")
 _SENTENCE_BREAK = frozenset(".!?:;\n•–—-")
 _QUOTED = re.compile(
@@ -379,6 +128,10 @@ def _tokens(text: str) -> list[_Tok]:
     for m in _TOKEN.finditer(text):
         word = m.group(0)
         start, end = m.span()
+        elided = _ELISION.match(word)
+        if elided:  # French "d'Esosa", "l'Agneau": the name starts after the apostrophe
+            start += elided.end()
+            word = word[elided.end() :]
         j = start - 1
         while j >= 0 and text[j] in " \t\"'«“‘(":
             j -= 1
@@ -464,7 +217,9 @@ class PersonRecognizer(Recognizer):
         """Cut a run at titles and institutions; drop trailing particles."""
         seg: list[_Tok] = []
         for tok in run:
-            if (tok.key in TITLES or tok.key in ACRONYMS) and tok.key not in PARTICLES:
+            # a title opens a name ("Mme Yvette"); after a name word it is part of it ("Mai ANH")
+            title = tok.key in TITLES and not seg
+            if (title or tok.key in ACRONYMS or self._institution(tok)) and tok.key not in PARTICLES:
                 if seg:
                     yield self._trim(seg)
                 seg = []
@@ -515,51 +270,122 @@ class PersonRecognizer(Recognizer):
         # capital in the middle of a sentence, outside German, it is a proper noun
         return lang != "de" and not tok.sentence_start
 
-    def _unknown(self, tok: _Tok) -> bool:
-        """A word in no lexicon at all: an unlisted name, a foreign place, a brand."""
-        key = tok.key
-        return not (
+    def _in_a_lexicon(self, key: str) -> bool:
+        return (
             key in self.lex.known
             or key in self.lex.places
             or key in self.lex.non_names
             or key in self.lex.soft_non_names
+            or key in ACRONYMS
             or self.lex.is_name_word(key)
         )
+
+    def _unknown(self, tok: _Tok) -> bool:
+        """A word in no lexicon at all: an unlisted name, a foreign place, a brand.
+
+        A hyphenated word counts as known when one of its parts is ("RSZ-inspectie",
+        "Liège-Guillemins", "Telegram-groep"), unless the parts are names ("Jean-Baptiste").
+        """
+        key = tok.key
+        if self._in_a_lexicon(key):
+            return False
+        if "-" in key:
+            parts = [p for p in key.split("-") if p]
+            return not any(self._in_a_lexicon(p) and not self.lex.is_name_word(p) for p in parts)
+        return True
+
+    def _institution(self, tok: _Tok) -> bool:
+        key = tok.key
+        if key in self.lex.non_names:
+            return True
+        return "-" in key and any(
+            p in self.lex.non_names or (p in ACRONYMS and p not in PARTICLES) for p in key.split("-")
+        )
+
+    def _rare(self, tok: _Tok) -> bool:
+        """Capitalised, yet not one of the 4,000 commonest words of any of the four languages, nor a
+        place, institution, month or nationality: a proper noun that is most likely a name. (The
+        wider word lists hold many names, "Ibrahima", "Arjan", "Goodness", so they do not count.)"""
+        key = tok.key
+        return not (
+            key in self.lex.any_common
+            or key in self.lex.places
+            or key in self.lex.non_names
+            or key in self.lex.soft_non_names
+            or key in ACRONYMS
+            or (not self._unknown(tok) and "-" in key)
+        )
+
+    def _looks_like_a_place_or_people(self, doc: Document, tok: _Tok) -> bool:
+        """An unknown word that is a nationality ("Nigeriaan", "Moldaves") or follows "in"/"naar"."""
+        if _DEMONYM.search(tok.key):
+            return True
+        return _LOCATIVE_BEFORE.search(doc.text[max(0, tok.start - 20) : tok.start].lower()) is not None
 
     def _decide(self, doc: Document, seg: list[_Tok]) -> bool | None:
         """True: a name. False: not a name. None: undecided (ask the model)."""
         lang = doc.lang_at(seg[0].start)
         words = [t for t in seg if not t.initial and t.key not in PARTICLES]
         if not words:
-            return False
-        blocked = [self._blocked(t) for t in words]
-        if all(blocked):
+            # initials alone ("E.B."), named as a person by the context
+            return len(seg) >= 2 and all(t.initial for t in seg) and self._triggered(doc, seg)
+        institution = [self._institution(t) for t in words]
+        if all(institution):
             return False
         if self._triggered(doc, seg):
             return True
+        place = [t.key in self.lex.places for t in words]
         nameish = [self._nameish(t, lang) for t in words]
-        if any(blocked):
-            # "Opel Zafira", "Federal Judicial Police", "Lokale Politie Antwerpen": only clear names
-            return sum(nameish) >= 2 and not blocked[0] and not blocked[-1]
-        # police style: a surname in capitals beside a given name ("IDAHOSA Ehigi", "KOLEV Stoyan")
-        shouty = [
-            t.upper and len(t.key) >= 2 and t.key not in ACRONYMS and (self._unknown(t) or nameish[i])
+        # police style: a surname in capitals beside a given name ("IDAHOSA Ehigi", "Sayed HASHIMI")
+        shouty = [t.upper and t.key not in ACRONYMS and not institution[i] for i, t in enumerate(words)]
+        partner = [
+            not t.upper
+            and not institution[i]
+            and (nameish[i] or self._rare(t) or place[i] or self.lex.is_name_word(t.key))
             for i, t in enumerate(words)
         ]
-        capped = [not t.upper and (nameish[i] or self._unknown(t)) for i, t in enumerate(words)]
-        if len(words) >= 2 and (any(nameish) or (any(shouty) and any(capped))):
+        if len(words) >= 2 and not any(institution):
+            # a long rare surname in capitals makes any capitalised neighbour a given name
+            # ("UWADIA Gift", "DE WINTER"-style pairs)
+            long_rare = [
+                sh and len(t.key) >= 4 and (self._rare(t) or self.lex.is_name_word(t.key))
+                for sh, t in zip(shouty, words, strict=True)
+            ]
+            if any(long_rare) and not all(shouty):
+                return True
+        if len(words) >= 2 and any(shouty) and any(partner) and not any(institution):
+            # a short capitalised word beside a town is an acronym ("PZ Gent"), unless it is a name
+            strong = any(
+                sh and (len(t.key) >= 4 or self.lex.is_name_word(t.key))
+                for sh, t in zip(shouty, words, strict=True)
+            )
+            if strong or any(p and not pl for p, pl in zip(partner, place, strict=True)):
+                return True
+        if any(institution):
+            # "Opel Zafira", "Federal Judicial Police", "Lokale Politie Antwerpen": only clear names
+            return sum(nameish) >= 2 and not institution[0] and not institution[-1]
+        if len(words) >= 2 and any(nameish):
             return True
         if any(t.initial for t in seg) and (any(nameish) or any(shouty)):
             return True  # "Geert V."
-        if len(words) == 1 and nameish[0]:
-            # "Milan", "Sofia", "Lagos": a name and a place; alone it is the place
+        if len(words) == 1:
             tok = words[0]
             if tok.upper:
-                return len(tok.key) >= 3 and not _glued_to_digits(doc.text, tok)
-            return tok.key not in self.lex.places
-        if lang == "de" or not all(self._unknown(t) for t in words):
+                return (
+                    nameish[0] and len(tok.key) >= 3 and not place[0] and not _glued_to_digits(doc.text, tok)
+                )
+            if nameish[0]:
+                # "Milan", "Sofia", "Lagos": a name and a place; alone it is the place
+                return not place[0]
+            if tok.sentence_start or not self._rare(tok) or self._looks_like_a_place_or_people(doc, tok):
+                return False
+            # a capitalised rare word in mid-sentence: in Dutch, French and English that is a
+            # proper noun, and in these texts mostly a name; German capitalises every noun, so
+            # there the word must be in no lexicon at all
+            return lang != "de" or self._unknown(tok)
+        if lang == "de" or not all(self._unknown(t) or p for t, p in zip(words, place, strict=True)):
             return False
-        if len(words) == 1 and words[0].sentence_start:
+        if all(place):
             return False
         return None
 
@@ -590,6 +416,7 @@ class PersonRecognizer(Recognizer):
                     ):
                         accepted.append(seg)
         accepted.extend(self._quoted_aliases(doc))
+        accepted.extend(self._lowercase_after_trigger(doc, toks))
         covered: set[int] = set()
         for seg in accepted:
             covered.update(range(seg[0].start, seg[-1].end))
@@ -608,6 +435,24 @@ class PersonRecognizer(Recognizer):
                 continue
             yield Span(tok.start, tok.end, PERSON, 0.7, self.name)
 
+    def _lowercase_after_trigger(self, doc: Document, toks: list[_Tok]) -> Iterator[list[_Tok]]:
+        """Names written in lower case right after a context word: "Cliënte: olena voronova"."""
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if tok.cap or not self.lex.is_name_word(tok.key) or tok.key in self.lex.any_common:
+                i += 1
+                continue
+            run = [tok]
+            while len(run) < 3 and i + len(run) < len(toks):
+                nxt = toks[i + len(run)]
+                if nxt.cap or not _joined(doc.text, run[-1], nxt) or not self.lex.is_name_word(nxt.key):
+                    break
+                run.append(nxt)
+            if self._triggered(doc, run):
+                yield run
+            i += len(run)
+
     def _quoted_aliases(self, doc: Document) -> Iterator[list[_Tok]]:
         """Nicknames in quotes: « le Gros », "Vasi Boss", 'Hama Dubai'."""
         for m in _QUOTED.finditer(doc.text):
@@ -621,9 +466,12 @@ class PersonRecognizer(Recognizer):
                 _Tok(start + t.start, start + t.end, t.text, t.key, t.upper, t.cap, t.initial, False)
                 for t in toks
             ]
+            if self._triggered(doc, shifted):
+                yield shifted
+                continue
             if all(self._blocked(t) or t.key in ACRONYMS for t in shifted if t.cap):
                 continue
             lang = doc.lang_at(start)
-            if all(t.key in self.lex.common[lang] for t in shifted) and not self._triggered(doc, shifted):
+            if all(t.key in self.lex.common[lang] for t in shifted):
                 continue
             yield shifted
