@@ -28,6 +28,9 @@ from anonymiser.spans import Span
 
 _CHUNK = re.compile(r"[^\s,;:()\[\]{}«»\"“”„/]+")
 _ELISION = re.compile(r"(?:[dl]|qu)['’](?=\w)", re.IGNORECASE)
+_GENERIC_NOUNS = frozenset(
+    "betrieb firma bedrijf societe company firm entreprise unternehmen werkgever employer".split()
+)
 _TITLES = frozenset("m mme mlle mr mrs ms dhr mevr herr frau dr me".split())
 _CONNECTORS = frozenset(
     "de du des la le les van der den het 't of the et and und & y e da do di al el 'n".split()
@@ -35,8 +38,8 @@ _CONNECTORS = frozenset(
 LEGAL_FORMS = frozenset(
     "srl sprl sa nv bv bvba cv cva commv comm.v scrl scs snc scris vof gcv asbl-? gmbh ag kg ug ohg "
     "ltd ltd. llc llp plc inc pvt lda sl sas sarl eurl eood ood ad ead spa s.p.a. sro s.r.o. "
-    "kft bt zrt uab sia ou as oy ab doo d.o.o. s.a. n.v. b.v. sp.j. bvba. srl. nv. bv. sa. "
-    "co. co cie sti sti. şti şti. a.s. s.a.s. sc".split()
+    "kft bt zrt uab sia ou as oy ab doo d.o.o. s.a. n.v. b.v. sp.j. "
+    "co. co cie sti sti. şti şti. a.s. s.a.s. sc pvt. inc. corp. corp bros. ltda".split()
 )
 _LEGAL_TAIL = re.compile(
     r"[ ,]*(?:Sp\.\s?z\s?o\.\s?o\.|s\.\s?r\.\s?o\.|S\.\s?A\.|N\.\s?V\.|B\.\s?V\.|S\.\s?R\.\s?L\.)"
@@ -80,6 +83,14 @@ _TRIGGER = re.compile(
 )
 
 
+_WITHOUT_LEGAL_FORM = re.compile(
+    r"(.+?\s+.+?)[ ,]+(?:"
+    + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
+    + r")\Z",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Chunk:
     start: int
@@ -96,8 +107,9 @@ def _chunks(text: str) -> Iterator[_Chunk]:
         stripped = word.rstrip(".!?'’")
         if not stripped:
             continue
-        key = lexicon.fold(word if word.lower() in LEGAL_FORMS else stripped)
-        if key not in LEGAL_FORMS:
+        dotted_form = word.lower() in LEGAL_FORMS  # "s.r.o.", "Ltd.", "Co."
+        key = lexicon.fold(word if dotted_form else stripped)
+        if not dotted_form:
             end = start + len(stripped)
         elided = _ELISION.match(stripped)
         first = stripped[elided.end()] if elided else stripped[0]  # "d'Or", "l'Étoile"
@@ -177,11 +189,17 @@ class OrganizationRecognizer(Recognizer):
                 continue
             ok, end = self._is_business(doc, run)
             if ok:
+                # "Betrieb Reitstall Sonnenhof GmbH": the generic noun is not part of the name
+                while len(run) > 1 and run[0].key in _GENERIC_NOUNS:
+                    run = run[1:]
                 found.append((run[0].start, end))
         for start, end in found:
             yield Span(start, end, ORGANIZATION, 0.7, self.name)
         # other mentions of the same name
-        names = sorted({doc.text[s:e] for s, e in found if e - s >= 4}, key=len, reverse=True)
+        names = {doc.text[s:e] for s, e in found if e - s >= 4}
+        # "Spice Route BV" is also mentioned as "Spice Route"
+        names |= {m.group(1) for n in names if (m := _WITHOUT_LEGAL_FORM.match(n)) and len(m.group(1)) >= 6}
+        names = sorted(names, key=len, reverse=True)
         if names:
             again = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
             for m in again.finditer(doc.text):

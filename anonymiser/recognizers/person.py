@@ -229,8 +229,15 @@ class PersonRecognizer(Recognizer):
         if seg:
             yield self._trim(seg)
 
+    def _trim(self, seg: list[_Tok]) -> list[_Tok]:
+        # a sentence-initial ordinary word is not part of the name: "Later Blessing", "Die Frau"
+        if len(seg) > 1 and seg[0].sentence_start and seg[0].key in self.lex.any_common:
+            if not self.lex.is_name_word(seg[0].key):
+                seg = seg[1:]
+        return self._trim_particles(seg)
+
     @staticmethod
-    def _trim(seg: list[_Tok]) -> list[_Tok]:
+    def _trim_particles(seg: list[_Tok]) -> list[_Tok]:
         while seg and seg[-1].key in PARTICLES and not seg[-1].cap:
             seg = seg[:-1]
         while seg and seg[0].key in PARTICLES and not seg[0].cap:
@@ -365,7 +372,10 @@ class PersonRecognizer(Recognizer):
             # "Opel Zafira", "Federal Judicial Police", "Lokale Politie Antwerpen": only clear names
             return sum(nameish) >= 2 and not institution[0] and not institution[-1]
         if len(words) >= 2 and any(nameish):
-            return True
+            # a listed name that is also an ordinary word ("Grote", "Winter") needs a clear partner
+            strong = [n and t.key not in self.lex.common[lang] for n, t in zip(nameish, words, strict=True)]
+            if any(strong) or any(self._rare(t) for t in words):
+                return True
         if any(t.initial for t in seg) and (any(nameish) or any(shouty)):
             return True  # "Geert V."
         if len(words) == 1:
