@@ -32,7 +32,7 @@ def test_strict_recall_needs_every_letter_and_digit() -> None:
 
 
 def test_scrub_reads_stdin_and_writes_placeholders() -> None:
-    out = run("scrub", stdin="Bel 0475 12 34 56 of mail jan@example.be".encode())
+    out = run("scrub", stdin=b"Bel 0475 12 34 56 of mail jan@example.be")
     assert out.returncode == 0
     assert out.stdout.decode() == "Bel [PHONE] of mail [EMAIL]"
 

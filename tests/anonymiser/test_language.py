@@ -32,7 +32,7 @@ def test_decides_per_sentence_in_a_mixed_text() -> None:
 
 
 def test_too_short_to_tell_takes_the_text_language() -> None:
-    whole, sentences = split_sentences("Zij werkt in de bar en zij woont er ook. OK.", None)
+    _, sentences = split_sentences("Zij werkt in de bar en zij woont er ook. OK.", None)
     assert [s.lang for s in sentences] == ["nl", "nl"]
 
 
