@@ -199,8 +199,8 @@ class OrganizationRecognizer(Recognizer):
         names = {doc.text[s:e] for s, e in found if e - s >= 4}
         # "Spice Route BV" is also mentioned as "Spice Route"
         names |= {m.group(1) for n in names if (m := _WITHOUT_LEGAL_FORM.match(n)) and len(m.group(1)) >= 6}
-        names = sorted(names, key=len, reverse=True)
         if names:
-            again = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+            longest_first = sorted(names, key=len, reverse=True)
+            again = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, longest_first)) + r")(?![\w])")
             for m in again.finditer(doc.text):
                 yield Span(m.start(), m.end(), ORGANIZATION, 0.6, self.name)

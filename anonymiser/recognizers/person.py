@@ -362,11 +362,11 @@ class PersonRecognizer(Recognizer):
                 return True
         if len(words) >= 2 and any(shouty) and any(partner) and not any(institution):
             # a short capitalised word beside a town is an acronym ("PZ Gent"), unless it is a name
-            strong = any(
+            long_shout = any(
                 sh and (len(t.key) >= 4 or self.lex.is_name_word(t.key))
                 for sh, t in zip(shouty, words, strict=True)
             )
-            if strong or any(p and not pl for p, pl in zip(partner, place, strict=True)):
+            if long_shout or any(p and not pl for p, pl in zip(partner, place, strict=True)):
                 return True
         if any(institution):
             # "Opel Zafira", "Federal Judicial Police", "Lokale Politie Antwerpen": only clear names
