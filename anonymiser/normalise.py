@@ -184,7 +184,8 @@ def _bare_email(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
 def _spelled_digits(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
     tokens = list(_WORD_TOKEN.finditer(m.group(0)))
     if sum(1 for t in tokens if not t.group(0).isdigit()) < 2:
-        return [(m.group(0), m.span())]
+        # not a spelled-out number after all: every character stays mapped to itself
+        return [(ch, (m.start() + i, m.start() + i + 1)) for i, ch in enumerate(m.group(0))]
     base = m.start()
     pieces: list[tuple[str, tuple[int, int]]] = []
     prev_end: int | None = None
