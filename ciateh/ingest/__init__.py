@@ -1,0 +1,1 @@
+"""The ingestion API: signed batches of anonymous records, behind the privacy gate."""
