@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from unittest import mock
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
