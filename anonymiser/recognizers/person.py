@@ -31,8 +31,8 @@ _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
 
 # Name particles that may stand lower case inside a name: "Rafael da SILVA", "Jan van der Berg".
 PARTICLES = frozenset(
-    "van der den de del della di da das dos do du le la von zu ter ten te el al ben bin ibn ould "
-    "abu bint y e mac mc st".split()
+    "van der den de del della dela delos di da das dos do du le la von zu ter ten te el al ben bin "
+    "ibn ould abu bint y e mac mc st dello degli vom zum".split()
 )
 # Words before a name that are not part of it but say that a name follows.
 TITLES = frozenset(
@@ -44,12 +44,15 @@ TITLES = frozenset(
     "tante uncle chief boss baas patron chef broer zus frere soeur sister brother cousin cousine "
     "neef nicht onkel bro sis father mother vader moeder pere mere imam pastor pasteur dominee "
     "oncle tita tito kaka bhai agha bra oga chi anh pan dona abi tantie mister dear beste liebe "
-    "lieber bonjour hello hi chere cher geachte hallo salut".split()
+    "lieber bonjour hello hi chere cher geachte hallo salut schwester bruder mutter vater tochter "
+    "sohn cousin tante".split()
 )
 _STRONG_TRIGGERS = (
     r"genaamde?|gekend\s+als|bekend\s+als|alias|a\.?k\.?a\.?|bijnaam|roepnaam|d[ée]nomm[ée]e?|"
     r"nomm[ée]e?|pr[ée]nomm[ée]e?|surnomm[ée]e?|connue?\s+(?:sous\s+le\s+nom\s+(?:de|d')|comme)|"
     r"se\s+faisant\s+appeler|called|named|known\s+as|nicknamed|goes\s+by|genannt|namens|spitzname|"
+    r"une?\s+certaine?|een\s+zekere|a\s+certain|ein(?:e|er)?\s+gewisse[rn]?|enregistr[ée]e?\s+sous|"
+    r"opgeslagen\s+onder|saved\s+under|gespeichert\s+(?:als|unter)|"
     r"la\s+famille|de\s+familie|the\s+family|familie|famille|slachtoffer|victime|victim|opfer|"
     r"verdachte|suspecte?|pr[ée]venue?|beschuldigte[nr]?|betrokkene|int[ée]ress[ée]e?|cli[ëe]nte?|"
     r"werkgever|employeur|employer|arbeitgeber|g[ée]rante?|zaakvoerder|zaakvoerster|uitbaters?|"
@@ -88,14 +91,14 @@ ACRONYMS = frozenset(
     "llc eu ue usa uk un nao iban bic gsm tel fax dob nrn rrn bis id ok tv hr ceo rsz onss riziv "
     "inami fod spf btw tva cls tsw sirs ecosoc gps sms pin atm vip ict it hiv aids mdma thc sos "
     "thb saj ela ind sim line nsso empact diicot ocrts sdf dga dgj ccu dmfa hgv hgvs limosa dimona "
-    "ps nb cc bcc re fw fwd vs ca etc dr mr mme mw nl fr en ro bg pl ma cn br ua md "
+    "ps nb cc bcc re fw fwd vs ca etc dr mr mme mw nl fr en ro bg pl ma cn br ua "
     "af ir iq sy tr dz tn eg er et so sd gh cm cd gn sn ci pt es gr hu sk cz rs xk mk ge am "
     "ikea dhl ups gls tnt bmw vw".split()
 )
 # Nationalities and peoples in Dutch, French, English and German ("Nigeriaan", "Ethiopiër",
 # "Moldaves", "Slovaakse", "Bengalese"): an unknown capitalised word that ends like one is no name.
 _DEMONYM = re.compile(
-    r"(?:aan|aanse|ees|eese|ese|eër|eërs|iër|iërs|ier|iers|aise?s?|ienne?s?|iens|aines?|ains|oise?s?|"
+    r"(?:aan|aanse|aals?e?|ees|eese|ese|eër|eërs|iër|iërs|ier|iers|aise?s?|ienne?s?|iens|aines?|ains|oise?s?|"
     r"ves|ische?|ezen|anen|ers)$"
 )
 _LOCATIVE_BEFORE = re.compile(
@@ -103,7 +106,27 @@ _LOCATIVE_BEFORE = re.compile(
     r"\bregio|\brégion\s+de|\bprovince\s+de|\bgare\s+de|\bstation|\bwijk|\bquartier|\bparking(?:\s+de)?)"
     r"[ \t]+\Z"
 )
+# Abbreviated given names that end in a full stop inside a name: "Md. Rafiqul", "Mohd. Ali".
+_NAME_ABBREVIATIONS = frozenset("md mohd muh mhd moh abd".split())
 _ELISION = re.compile(r"(?:[dlnsjcmt]|qu|jusqu|lorsqu|puisqu)['’](?=[^\W\d_]{2})", re.IGNORECASE)
+_LINE_START = re.compile(r"(?:\A|\n)[ \t>]*")
+_CLOSING_BEFORE = re.compile(
+    r"(?:groet(?:en|jes)?|regards|best|cheers|thanks|thank\s+you|sincerely|cordialement|salutations|"
+    r"bien\s+(?:à|a)\s+vous|amicalement|merci|bedankt|dank\s+u|mvg|grüße|grüsse|gruß|gruss|"
+    r"freundlichen\s+grüßen|hochachtungsvoll)[ \t]*[,.!]?[ \t]*\n[ \t]*\Z",
+    re.IGNORECASE,
+)
+_ROLE_AFTER = re.compile(
+    r"[ \t]*(?:[–—-]|,)[ \t]*(?:caseworker|case\s+worker|social\s+worker|inspect(?:eur|rice|or)|"
+    r"sociaal\s+inspecteur|assistante?\s+sociale?|maatschappelijk\s+werk(?:er|ster)|co[öo]rdinat(?:or|rice|eur)|"
+    r"juriste?|advocaat|avocate?|lawyer|tolk|interpr[èe]te|interpreter|voogd|tut(?:eur|rice)|guardian|"
+    r"magistra(?:at|te)|substitu(?:ut|t)|procureur|prosecutor|psycholo(?:og|gue|gist)|opvoeder|"
+    r"[ée]ducat(?:eur|rice)|begeleid(?:er|ster)|medewerk(?:er|ster)|collaborat(?:eur|rice)|officer|"
+    r"agent|hoofdinspecteur|commissaris|commissaire|analist|analyst|analyste|verbalisant|"
+    r"sozialarbeiter(?:in)?|berater(?:in)?|fachberaterin|dossierbeheerder|gestionnaire)\b",
+    re.IGNORECASE,
+)
+_SPEAKER_AFTER = re.compile(r"[ \t]*:[ \t]*[\"“«'„]")
 _TITLE_BEFORE = re.compile(r"([^\W\d_]+)[.:]?[\"'”»]?[ \t]*\Z")
 _SENTENCE_BREAK = frozenset(".!?:;\n•–—-")
 _QUOTED = re.compile(
@@ -129,6 +152,8 @@ def _tokens(text: str) -> list[_Tok]:
         word = m.group(0)
         start, end = m.span()
         elided = _ELISION.match(word)
+        if elided and word[0].isupper() and word[elided.end()].isupper():
+            elided = None  # "D'HAESE", "D'Hondt": Flemish surnames, not an elision
         if elided:  # French "d'Esosa", "l'Agneau": the name starts after the apostrophe
             start += elided.end()
             word = word[elided.end() :]
@@ -150,8 +175,8 @@ def _tokens(text: str) -> list[_Tok]:
 def _joined(text: str, left: _Tok, right: _Tok) -> bool:
     """Two tokens belong to one name run: only a space (or a hyphen) between them."""
     gap = text[left.end : right.start]
-    if left.initial:
-        return gap in (". ", ".")
+    if left.initial or left.key in _NAME_ABBREVIATIONS:
+        return gap in (". ", ".", " ")
     return gap in (" ", "-", "  ")
 
 
@@ -199,7 +224,11 @@ class PersonRecognizer(Recognizer):
 
     def _runs(self, text: str, toks: list[_Tok]) -> Iterator[list[_Tok]]:
         run: list[_Tok] = []
-        for tok in toks:
+        for i, tok in enumerate(toks):
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if not run and tok.key in PARTICLES and nxt is not None and nxt.upper and _joined(text, tok, nxt):
+                run = [tok]  # "da CONCEIÇÃO FERREIRA": a particle before a surname in capitals
+                continue
             if self._candidate(tok) or (run and tok.key in PARTICLES):
                 if run and not _joined(text, run[-1], tok):
                     yield from self._split(run)
@@ -220,18 +249,23 @@ class PersonRecognizer(Recognizer):
             # a title opens a name ("Mme Yvette"); after a name word it is part of it ("Mai ANH")
             title = tok.key in TITLES and not seg
             if (title or tok.key in ACRONYMS or self._institution(tok)) and tok.key not in PARTICLES:
-                if seg:
-                    yield self._trim(seg)
+                if seg and (trimmed := self._trim(seg)):
+                    yield trimmed
                 seg = []
                 # the title itself is context for what follows, not part of the name
                 continue
             seg.append(tok)
-        if seg:
-            yield self._trim(seg)
+        if seg and (trimmed := self._trim(seg)):
+            yield trimmed
 
     def _trim(self, seg: list[_Tok]) -> list[_Tok]:
         # a sentence-initial ordinary word is not part of the name: "Later Blessing", "Die Frau"
-        if len(seg) > 1 and seg[0].sentence_start and seg[0].key in self.lex.any_common:
+        if (
+            len(seg) > 1
+            and seg[0].sentence_start
+            and seg[0].key in self.lex.any_common
+            and seg[0].key not in PARTICLES
+        ):
             if not self.lex.is_name_word(seg[0].key):
                 seg = seg[1:]
         return self._trim_particles(seg)
@@ -240,7 +274,7 @@ class PersonRecognizer(Recognizer):
     def _trim_particles(seg: list[_Tok]) -> list[_Tok]:
         while seg and seg[-1].key in PARTICLES and not seg[-1].cap:
             seg = seg[:-1]
-        while seg and seg[0].key in PARTICLES and not seg[0].cap:
+        while seg and seg[0].key in PARTICLES and not seg[0].cap and not (len(seg) > 1 and seg[1].upper):
             seg = seg[1:]
         return seg
 
@@ -427,6 +461,7 @@ class PersonRecognizer(Recognizer):
                         accepted.append(seg)
         accepted.extend(self._quoted_aliases(doc))
         accepted.extend(self._lowercase_after_trigger(doc, toks))
+        accepted.extend(self._line_names(doc, toks))
         covered: set[int] = set()
         for seg in accepted:
             covered.update(range(seg[0].start, seg[-1].end))
@@ -438,12 +473,33 @@ class PersonRecognizer(Recognizer):
         for tok in toks:
             if tok.start in covered or not tok.cap or tok.key not in doc.known_names:
                 continue
-            lang = doc.lang_at(tok.start)
-            if self._blocked(tok) or (
-                tok.key in self.lex.common[lang] and (tok.sentence_start or lang == "de")
-            ):
+            if self._blocked(tok):
                 continue
             yield Span(tok.start, tok.end, PERSON, 0.7, self.name)
+
+    def _line_names(self, doc: Document, toks: list[_Tok]) -> Iterator[list[_Tok]]:
+        """Names that the layout gives away: a signature under a closing formula ("Groeten,\nThomas"),
+        a name followed by its role ("Grace – caseworker"), a chat speaker ("jayden: ...")."""
+        text = doc.text
+        by_start = {t.start: i for i, t in enumerate(toks)}
+        for m in _LINE_START.finditer(text):
+            i = by_start.get(m.end())
+            if i is None:
+                continue
+            run = [toks[i]]
+            while len(run) < 3 and i + len(run) < len(toks) and _joined(text, run[-1], toks[i + len(run)]):
+                if not toks[i + len(run)].cap:
+                    break
+                run.append(toks[i + len(run)])
+            first = run[0]
+            after = text[run[-1].end : run[-1].end + 40]
+            before = text[max(0, m.start() - 60) : m.start()]
+            if first.cap and _CLOSING_BEFORE.search(before) and not self._institution(first):
+                yield run
+            elif first.cap and _ROLE_AFTER.match(after) and not any(self._institution(t) for t in run):
+                yield run
+            elif _SPEAKER_AFTER.match(text, first.end) and self.lex.is_name_word(first.key):
+                yield [first]
 
     def _lowercase_after_trigger(self, doc: Document, toks: list[_Tok]) -> Iterator[list[_Tok]]:
         """Names written in lower case right after a context word: "Cliënte: olena voronova"."""
@@ -482,6 +538,6 @@ class PersonRecognizer(Recognizer):
             if all(self._blocked(t) or t.key in ACRONYMS for t in shifted if t.cap):
                 continue
             lang = doc.lang_at(start)
-            if all(t.key in self.lex.common[lang] for t in shifted):
+            if all(t.key in self.lex.common[lang] and not self.lex.is_name_word(t.key) for t in shifted):
                 continue
             yield shifted
