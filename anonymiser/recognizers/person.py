@@ -260,14 +260,10 @@ class PersonRecognizer(Recognizer):
 
     def _trim(self, seg: list[_Tok]) -> list[_Tok]:
         # a sentence-initial ordinary word is not part of the name: "Later Blessing", "Die Frau"
-        if (
-            len(seg) > 1
-            and seg[0].sentence_start
-            and seg[0].key in self.lex.any_common
-            and seg[0].key not in PARTICLES
-        ):
-            if not self.lex.is_name_word(seg[0].key):
-                seg = seg[1:]
+        first = seg[0]
+        ordinary = first.key in self.lex.any_common and not self.lex.is_name_word(first.key)
+        if len(seg) > 1 and first.sentence_start and ordinary and first.key not in PARTICLES:
+            seg = seg[1:]
         return self._trim_particles(seg)
 
     @staticmethod
@@ -494,9 +490,9 @@ class PersonRecognizer(Recognizer):
             first = run[0]
             after = text[run[-1].end : run[-1].end + 40]
             before = text[max(0, m.start() - 60) : m.start()]
-            if first.cap and _CLOSING_BEFORE.search(before) and not self._institution(first):
-                yield run
-            elif first.cap and _ROLE_AFTER.match(after) and not any(self._institution(t) for t in run):
+            signed = first.cap and _CLOSING_BEFORE.search(before) is not None
+            with_role = first.cap and _ROLE_AFTER.match(after) is not None
+            if (signed or with_role) and not any(self._institution(t) for t in run):
                 yield run
             elif _SPEAKER_AFTER.match(text, first.end) and self.lex.is_name_word(first.key):
                 yield [first]
