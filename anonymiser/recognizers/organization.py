@@ -28,18 +28,20 @@ from anonymiser.spans import Span
 
 _CHUNK = re.compile(r"[^\s,;:()\[\]{}«»\"“”„/]+")
 _ELISION = re.compile(r"(?:[dl]|qu)['’](?=\w)", re.IGNORECASE)
+_OWNER_OF = frozenset("of van de du des der von bei chez".split())
 _GENERIC_NOUNS = frozenset(
-    "betrieb firma bedrijf societe company firm entreprise unternehmen werkgever employer".split()
+    "betrieb firma bedrijf societe company firm entreprise unternehmen werkgever employer "
+    "asbl-ecran societe-ecran frontbedrijf".split()
 )
 _TITLES = frozenset("m mme mlle mr mrs ms dhr mevr herr frau dr me".split())
 _CONNECTORS = frozenset(
-    "de du des la le les van der den het 't of the et and und & y e da do di al el 'n".split()
+    "de du des la le les van der den het 't of the et and und & y e da do di al el 'n am im zum zur an auf".split()
 )
 LEGAL_FORMS = frozenset(
     "srl sprl sa nv bv bvba cv cva commv comm.v scrl scs snc scris vof gcv asbl-? gmbh ag kg ug ohg "
-    "ltd ltd. llc llp plc inc pvt lda sl sas sarl eurl eood ood ad ead spa s.p.a. sro s.r.o. "
+    "ltd ltd. llc llp plc inc pvt lda sl sas sarl eurl eood ood ad ead s.p.a. sro s.r.o. "
     "kft bt zrt uab sia ou as oy ab doo d.o.o. s.a. n.v. b.v. sp.j. "
-    "co. co cie sti sti. şti şti. a.s. s.a.s. sc pvt. inc. corp. corp bros. ltda".split()
+    "co. co cie sti sti. şti şti. a.s. s.a.s. sc pvt. inc. corp. corp bros. ltda zn. gebr.".split()
 )
 _LEGAL_TAIL = re.compile(
     r"[ ,]*(?:Sp\.\s?z\s?o\.\s?o\.|s\.\s?r\.\s?o\.|S\.\s?A\.|N\.\s?V\.|B\.\s?V\.|S\.\s?R\.\s?L\.)"
@@ -77,7 +79,9 @@ _TRIGGER = re.compile(
     r"operated\s+by|posted\s+by|worked(?:\s+as\s+an?\s+\w+)?\s+(?:for|at)|travaill(?:e|ais|ait)\s+"
     r"(?:pour|chez)|werkt(?:e)?\s+(?:voor|bij)|arbeitet(?:e)?\s+(?:f[üu]r|bei)|uitzendkantoor|"
     r"agence(?:\s+\w+)?|agency|exploitation\s+\w+|slachterij|kippenslachterij|kwekerij|"
-    r"bandencentrale|raid\s+on|chez|via\s+la\s+soci[ée]t[ée](?:\s+\w+)?|via\s+het\s+\w+)"
+    r"bandencentrale|raid\s+on|chez|via\s+la\s+soci[ée]t[ée](?:\s+\w+)?|via\s+het\s+\w+|"
+    r"asbl[- ][ée]cran|soci[ée]t[ée][- ][ée]cran|front(?:bedrijf|vennootschap)?|schijnvennootschap|"
+    r"briefkastenfirma|shell\s+company|dekmantel|fa[çc]ade)"
     r"[ \t]*[:,]?[ \t]*[«\"'“]?[ \t]*\Z",
     re.IGNORECASE,
 )
@@ -162,8 +166,8 @@ class OrganizationRecognizer(Recognizer):
         """Whether the run names a business, and where the name ends (legal form included)."""
         text = doc.text
         keys = [c.key for c in run]
-        if keys[0].rstrip(".") in _TITLES or (len(run) == 1 and run[0].end - run[0].start < 2):
-            return False, run[-1].end  # "chez M. et Mme X": a person
+        if len(run) == 1 and run[0].end - run[0].start < 2:
+            return False, run[-1].end
         end = run[-1].end
         for chunk in run[1:]:
             tail = _LEGAL_TAIL.match(text, chunk.start)
@@ -175,23 +179,39 @@ class OrganizationRecognizer(Recognizer):
         legal = [i for i, c in enumerate(run) if i > 0 and self._legal(text, c)]
         if legal:
             return True, run[legal[-1]].end
-        if any(k in self.non_names or k in self.soft for k in keys):
+        if any(k in self.non_names for k in keys) or all(k in self.soft or k in _CONNECTORS for k in keys):
             return False, end
         if len(run) >= 2 and any(k in TRADE_WORDS or _TRADE_SUFFIX.search(k) for k in keys):
             return True, end
         before = doc.text[max(0, run[0].start - 45) : run[0].start]
         return _TRIGGER.search(before) is not None, end
 
+    @staticmethod
+    def _after_the_person(run: list[_Chunk]) -> list[_Chunk]:
+        """'Mr Rajesh SHRESTHA of Everest Spice Kitchen SRL': the business starts after "of"."""
+        if run[0].key.rstrip(".") not in _TITLES:
+            return run
+        for i, chunk in enumerate(run):
+            if chunk.key in _OWNER_OF and i + 1 < len(run):
+                return run[i + 1 :]
+        return []  # "chez M. et Mme X": a person, not a business
+
+    @staticmethod
+    def _after_the_generic_noun(run: list[_Chunk]) -> list[_Chunk]:
+        """ "Kontrolle im Betrieb Reitstall Sonnenhof GmbH": the name starts after "Betrieb"."""
+        cut = [i for i, c in enumerate(run[:-1]) if c.key in _GENERIC_NOUNS]
+        return run[cut[-1] + 1 :] if cut else run
+
     def find(self, doc: Document) -> Iterator[Span]:
         found: list[tuple[int, int]] = []
-        for run in self._runs(doc.text):
+        for whole in self._runs(doc.text):
+            run = self._after_the_generic_noun(self._after_the_person(whole))
+            if not run:
+                continue
             if len(run) > 8:
                 continue
             ok, end = self._is_business(doc, run)
             if ok:
-                # "Betrieb Reitstall Sonnenhof GmbH": the generic noun is not part of the name
-                while len(run) > 1 and run[0].key in _GENERIC_NOUNS:
-                    run = run[1:]
                 found.append((run[0].start, end))
         for start, end in found:
             yield Span(start, end, ORGANIZATION, 0.7, self.name)

@@ -1,0 +1,65 @@
+"""The IBAN recognizer: any country, grouped or compact, upper or lower case, checked by stdnum."""
+
+from __future__ import annotations
+
+import pytest
+
+from anonymiser.detect import detect
+from anonymiser.labels import IBAN
+from anonymiser.recognizers.base import Document
+from anonymiser.recognizers.iban import IbanRecognizer
+
+RECOGNIZER = IbanRecognizer()
+
+
+def values(text: str) -> list[str]:
+    spans = list(RECOGNIZER.find(Document(text)))
+    assert all(s.label == IBAN for s in spans)
+    return [text[s.start : s.end] for s in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Earnings were deposited on BE27 7515 7714 3673.\nNext steps", "BE27 7515 7714 3673"),
+        ("Lonen gestort op BE18 0636 0974 5065; de bankkaart", "BE18 0636 0974 5065"),
+        ("(BE71 0887 1074 5869).", "BE71 0887 1074 5869"),
+        ("IBAN:BE27751577143673.", "BE27751577143673"),
+        ("rekening be27 7515 7714 3673 van de baas", "be27 7515 7714 3673"),
+        ("Konto BE27-7515-7714-3673, sagt sie.", "BE27-7515-7714-3673"),
+        ("compte BE 27 7515 7714 3673 au nom de", "BE 27 7515 7714 3673"),
+        ("een Litouwse rekening LT87 3250 0461 4419 8012 die door", "LT87 3250 0461 4419 8012"),
+        ("vers le compte BG52 UNCR 8645 98M0 UEL9 UI. Véhicule", "BG52 UNCR 8645 98M0 UEL9 UI"),
+        ("op zijn rekening RO38 INGB 0134 MAZ4 FTV8 2HNL. Als ik", "RO38 INGB 0134 MAZ4 FTV8 2HNL"),
+        (
+            "le compte polonais PL35 1542 3751 8078 3752 3463 2026, contrôlé",
+            "PL35 1542 3751 8078 3752 3463 2026",
+        ),
+        ("Überweisung auf DE89 3704 0044 0532 0130 00 am Montag", "DE89 3704 0044 0532 0130 00"),
+        ("rekening NL91ABNA0417164300 van de chauffeur", "NL91ABNA0417164300"),
+    ],
+)
+def test_finds_ibans(text: str, value: str) -> None:
+    assert value in values(text)
+    start = text.index(value)
+    spans = detect(text)
+    assert all(any(s.start <= i < s.end for s in spans) for i in range(start, start + len(value)))
+
+
+def test_two_ibans_joined_by_a_word_are_both_found() -> None:
+    text = "les comptes BE45 0889 5879 6289 et BE63 0018 7234 3308 avant"
+    assert values(text) == ["BE45 0889 5879 6289", "BE63 0018 7234 3308"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Earnings were deposited on BE27 7515 7714 3674.",  # wrong ISO check digits
+        "rekening BE28 7515 7714 3673 van de baas",  # wrong ISO check digits
+        "compte BE27 7515 7714 367 (incomplet)",
+        "Ondernemingsnummer BE 0403.170.701",
+        "Op 12 maart 2024 om 06u10 controleren wij.",
+    ],
+)
+def test_near_misses_are_not_ibans(text: str) -> None:
+    assert values(text) == []

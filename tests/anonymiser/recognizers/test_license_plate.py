@@ -1,0 +1,84 @@
+"""The licence-plate recognizer: Belgian and foreign plates by shape, any plate after a plate word."""
+
+from __future__ import annotations
+
+import pytest
+
+from anonymiser.detect import detect
+from anonymiser.labels import LICENSE_PLATE
+from anonymiser.recognizers.base import Document
+from anonymiser.recognizers.license_plate import LicensePlateRecognizer
+
+RECOGNIZER = LicensePlateRecognizer()
+
+
+def values(text: str) -> set[str]:
+    spans = list(RECOGNIZER.find(Document(text)))
+    assert all(s.label == LICENSE_PLATE for s in spans)
+    return {text[s.start : s.end] for s in spans}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Belgium
+        ("De grijze Toyota voor de deur, nummerplaat 1-KJH-552, staat op naam van X.", "1-KJH-552"),
+        ("Met zijn Audi 1-YLG-905 bracht hij de meisjes.", "1-YLG-905"),
+        ("Véhicule : 1-FBW-774.", "1-FBW-774"),
+        ("auto (1ABC234) in de garage", "1ABC234"),
+        ("plaque 1 ABC 234 relevée", "1 ABC 234"),
+        ("nummerplaat: 1-abc-234 (klein geschreven)", "1-abc-234"),
+        ("oude plaat ABC-123 en 123-ABC", "ABC-123"),
+        # the Netherlands, France, Italy
+        ("a refrigerated trailer OR-18-KP (NL) pulled by a truck", "OR-18-KP"),
+        ("pulled by tractor unit BT-NK-49. Driver: X.", "BT-NK-49"),
+        ("kenteken 12-ABC-3 en een tweede wagen", "12-ABC-3"),
+        ("Une camionnette Peugeot Boxer GH-902-LR, stationnée", "GH-902-LR"),
+        ("un Renault Master immatriculé FG-417-TK sur l'E19", "FG-417-TK"),
+        # Germany
+        ("ein Wagen mit dem Kennzeichen B-AB 1234 vor dem Haus", "B-AB 1234"),
+        ("Kennzeichen K AB 123, ein Kölner Wagen", "K AB 123"),
+        ("Das Auto M-XY 99 parkte dort.", "M-XY 99"),
+        # Romania, Bulgaria, Albania, Poland, Hungary, Lithuania, the UK
+        ("en camionnette Ford Transit immatriculée B 417 KTR et récupère", "B 417 KTR"),
+        ("rijdt met een witte Dacia SV 09 LGU.", "SV 09 LGU"),
+        ("Opel Zafira grise GL 23 VCR, et lui", "GL 23 VCR"),
+        ("Vrachtwagen Scania, trekker CA 8820 MH (BG), oplegger", "CA 8820 MH"),
+        ("VW Passat mit dem Kennzeichen PB 6120 MX. Eine der Frauen", "PB 6120 MX"),
+        ("immatriculée en Albanie TR 417 KD. Dans la", "TR 417 KD"),
+        ("Lieferwagen mit dem Kennzeichen PO 7KR41 kontrolliert", "PO 7KR41"),
+        ("mit ungarischem Kennzeichen AEX-514 und", "AEX-514"),
+        ("Trekkers: LKR 552, LKR 559, MTZ 037.", "MTZ 037"),
+        ("the van's registration AB12 CDE was noted", "AB12 CDE"),
+    ],
+)
+def test_finds_plates(text: str, value: str) -> None:
+    assert value in values(text)
+    start = text.index(value)
+    spans = detect(text)
+    assert all(
+        any(s.start <= i < s.end for s in spans)
+        for i in range(start, start + len(value))
+        if text[i].isalnum()
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "op de E40 richting kust, dan de A12 en de R0",
+        "sur l'E411 à hauteur de Wanlin",
+        "postcode 2060 Antwerpen in 2024",
+        "art. 433quinquies Sw. en art. 77bis",
+        "Il a payé EUR 500 et 300 EUR.",
+        "PV NR 12 van de zone",
+        "RRN 880112 700 19, en twee vrouwen",
+        "CNP 187.070 in het dossier",
+        "plaque de 12 tonnes",
+        "registration number 0123.456.789",
+        "geboren op 12-03-1990",
+        "Kennzeichen des Fahrzeugs unbekannt",
+    ],
+)
+def test_near_misses_are_not_plates(text: str) -> None:
+    assert values(text) == set()
