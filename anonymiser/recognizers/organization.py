@@ -35,7 +35,8 @@ _GENERIC_NOUNS = frozenset(
 )
 _TITLES = frozenset("m mme mlle mr mrs ms dhr mevr herr frau dr me".split())
 _CONNECTORS = frozenset(
-    "de du des la le les van der den het 't of the et and und & y e da do di al el 'n am im zum zur an auf".split()
+    "de du des la le les van der den het 't of the et and und & y e da do di al el 'n "
+    "am im zum zur an auf".split()
 )
 LEGAL_FORMS = frozenset(
     "srl sprl sa nv bv bvba cv cva commv comm.v scrl scs snc scris vof gcv asbl-? gmbh ag kg ug ohg "
