@@ -23,6 +23,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\u00ad\ufeff\u180e\u2061\u2062\u2063\u2064")
+# Look-alike hyphens and dots become the plain ones ("1‑KPR‑446", "0484‧19‧27‧60"); en and em
+# dashes stay, they separate parts of a sentence.
+_PLAIN = {
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2212": "-",
+    "\ufe63": "-",
+    "\u2027": ".",
+    "\u00b7": ".",
+    "\u2219": ".",
+}
 _SPACES = frozenset("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u3000\t\u205f")
 
 _OPEN = r"[\[\(\{<]"
@@ -56,8 +68,9 @@ _NUMBER_TOKEN = rf"(?:(?:{_DIGIT_WORD_RE})(?![\w])|\d+)"
 # At least four number tokens in a row, of which at least two are words: "zero four seven five",
 # "0475 een twee drie", but not "zeven dagen" or "drie vrouwen".
 _SPELLED_RUN = re.compile(
-    rf"(?<![\w])(?i:{_NUMBER_TOKEN}(?:[\s,.\-/]{{1,3}}{_NUMBER_TOKEN}){{3,}})",
+    rf"(?<![\w])(?i:(?:plus[\s,]+)?{_NUMBER_TOKEN}(?:[\s,.\-/]{{1,3}}{_NUMBER_TOKEN}){{3,}})",
 )
+_PLUS_WORD = re.compile(r"(?i)plus[\s,]+")
 _Replacer = Callable[[re.Match[str]], list[tuple[str, tuple[int, int]]]]
 _WORD_TOKEN = re.compile(rf"(?i:(?:{_DIGIT_WORD_RE})(?![\w]))|\d+")
 
@@ -123,6 +136,8 @@ def _char_pass(original: str) -> NormalisedText:
             continue
         if ch in _SPACES:
             plain = " "
+        elif ch in _PLAIN:
+            plain = _PLAIN[ch]
         else:
             plain = unicodedata.normalize("NFKC", ch)
             if not plain or plain.isspace() or unicodedata.category(ch) == "Mn":
@@ -182,12 +197,16 @@ def _bare_email(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
 
 
 def _spelled_digits(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
-    tokens = list(_WORD_TOKEN.finditer(m.group(0)))
+    plus = _PLUS_WORD.match(m.group(0))
+    body_start = plus.end() if plus else 0
+    tokens = list(_WORD_TOKEN.finditer(m.group(0), body_start))
     if sum(1 for t in tokens if not t.group(0).isdigit()) < 2:
         # not a spelled-out number after all: every character stays mapped to itself
         return [(ch, (m.start() + i, m.start() + i + 1)) for i, ch in enumerate(m.group(0))]
     base = m.start()
     pieces: list[tuple[str, tuple[int, int]]] = []
+    if plus:  # "plus three two ..." is an international number: "+32..."
+        pieces.append(("+", (base, base + plus.end())))
     prev_end: int | None = None
     prev_literal = False
     for t in tokens:
@@ -203,7 +222,10 @@ def _spelled_digits(m: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
     return [(text, span) for text, span in pieces if text]
 
 
+_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
+
 _REWRITES: tuple[tuple[re.Pattern[str], _Replacer], ...] = (
+    (_SPACE_RUN, _whole(" ")),
     (_BRACKETED_AT, _whole("@")),
     (_BRACKETED_DOT, _whole(".")),
     (_BARE_EMAIL, _bare_email),

@@ -62,3 +62,21 @@ def test_every_normalised_character_maps_inside_the_original(text: str) -> None:
     for start, end in zip(norm.starts, norm.ends, strict=True):
         assert 0 <= start < end <= len(text)
     assert list(norm.starts) == sorted(norm.starts)
+
+
+@pytest.mark.parametrize(
+    ("original", "normalised"),
+    [
+        ("plus three two, four eight five, one six", "+3248516"),
+        ("plus trois deux quatre sept cinq", "+32475"),
+        ("1\u2011KPR\u2011446", "1-KPR-446"),
+        ("0484\u202719\u202727\u202760", "0484.19.27.60"),
+        ("ES45  8993   0272", "ES45 8993 0272"),
+    ],
+)
+def test_look_alikes_plus_and_space_runs(original: str, normalised: str) -> None:
+    assert normalise(original).text == normalised
+
+
+def test_plus_in_prose_is_left_alone() -> None:
+    assert normalise("plus de trois jours et plus one more").text == "plus de trois jours et plus one more"
