@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
+from anonymiser import lexicon
 from anonymiser.labels import ADDRESS
 from anonymiser.recognizers import register
 from anonymiser.recognizers.base import Document, Recognizer
@@ -349,8 +350,10 @@ class AddressRecognizer(Recognizer):
         abbr = not low.endswith(_SUFFIXES) and low not in _BARE_ONLY
         if abbr and text[end : end + 1] == ".":
             end += 1
-        if low in _NOT_STREETS or low.endswith(_NOUN_RING):
-            return
+        if low in _NOT_STREETS or (
+            low.endswith(_NOUN_RING) and lexicon.fold(low) in lexicon.all_known_words()
+        ):
+            return  # "Vergadering 3" is a meeting, "Kahuring 1" a street
         hm = _HOUSE_AFTER.match(text, end)
         if hm is None:
             return
