@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -24,7 +24,7 @@ from typing import Final, NamedTuple
 
 from anonymiser import __version__, keys
 from anonymiser.codelists import ABROAD, UNKNOWN, normalise_name
-from anonymiser.detect import detect
+from anonymiser.detect import detect, merge_spans
 from anonymiser.generalise import (
     AFTER_REGISTRATION,
     GeneraliseError,
@@ -50,8 +50,6 @@ from anonymiser.labels import (
     PASSPORT,
     PERSON,
     PHONE,
-    PRIORITY,
-    placeholder,
 )
 from anonymiser.policy import Policy, Treatment, default_policy
 from anonymiser.records import (
@@ -64,6 +62,7 @@ from anonymiser.records import (
     schema_problems,
 )
 from anonymiser.spans import Span
+from anonymiser.text import replace_spans
 
 KEPT: Final = "kept"
 COARSENED: Final = "coarsened"
@@ -375,42 +374,15 @@ class _Run:
         lang = self.raw.language if self.raw.language in SCRUB_LANGUAGES else None
         try:
             detected = detect(text, lang)
-            known = _merge(list(_known_spans(text, self.raw)))
+            known = merge_spans(list(_known_spans(text, self.raw)))
         except Exception:  # a failing recognizer must not let the text through, nor crash the run
             self.issue(name, SCRUB_FAILED)
             self.mark(name, DROPPED)
             return None, {}, {}
         self.mark(name, SCRUBBED)
         missed = [k for k in known if not any(d.start <= k.start and k.end <= d.end for d in detected)]
-        scrubbed = _replace(text, _merge([*detected, *known]))
+        scrubbed = replace_spans(text, merge_spans([*detected, *known]))
         return scrubbed, Counter(s.label for s in detected), Counter(s.label for s in missed)
-
-
-# -- spans ----------------------------------------------------------------------------------------
-
-
-def _merge(spans: Iterable[Span]) -> list[Span]:
-    """Union of overlapping spans; the merged span keeps the label of highest priority."""
-    merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if merged and span.start < merged[-1].end:
-            last = merged[-1]
-            label = min(last.label, span.label, key=lambda lab: PRIORITY.get(lab, 99))
-            merged[-1] = Span(last.start, max(last.end, span.end), label, max(last.score, span.score))
-        else:
-            merged.append(span)
-    return merged
-
-
-def _replace(text: str, spans: list[Span]) -> str:
-    out: list[str] = []
-    pos = 0
-    for span in spans:
-        out.append(text[pos : span.start])
-        out.append(placeholder(span.label))
-        pos = span.end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 # -- the record's own values in its narrative -----------------------------------------------------
