@@ -459,7 +459,8 @@ def _phone_pattern(value: str) -> re.Pattern[str] | None:
     if len(digits) < 6:
         return None
     core = _SEP.join(digits[-8:])
-    return re.compile(rf"(?<![\d+])(?:(?:\+|\(|\d)[\d\s.\-/()]{{0,10}}?)?{core}(?!\d)")
+    # an optional country or area prefix ("+32 ", "0032 ", "+32 (0)"), never an opening bracket
+    return re.compile(rf"(?<![\d+])(?:(?:\+|\d)[\d\s.\-/()]{{0,10}}?)?{core}(?!\d)")
 
 
 def _loose(value: str) -> str:
