@@ -25,13 +25,13 @@ from ciateh.ingest.checks import ACCEPTED, ENTITY_TYPES, FINDING_FIELDS, REJECTE
 from ciateh.ingest.limits import BATCH_ID_PATTERN, IngestLimits
 from ciateh.ingest.service import BATCH_STATUSES
 from ciateh.ingest.signatures import (
-    KEY_ID_CHARS,
     KEY_ID_HEADER,
     SCHEME,
     SIGNATURE_BYTES,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
 )
+from ciateh.keys import KEY_ID_HEX_CHARS as KEY_ID_CHARS
 
 API_VERSION: Final = "1.0.0"
 PREFIX: Final = "/api/v1"

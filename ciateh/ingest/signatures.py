@@ -35,6 +35,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ciateh.keys import KEY_ID_HEX_CHARS as KEY_ID_CHARS
+from ciateh.keys import key_id_for
 from ciateh.models import Partner, PartnerKey, SeenSignature
 
 SCHEME: Final = "CIATEH-V1"
@@ -42,8 +44,6 @@ KEY_ID_HEADER: Final = "X-Ciateh-Key-Id"
 TIMESTAMP_HEADER: Final = "X-Ciateh-Timestamp"
 SIGNATURE_HEADER: Final = "X-Ciateh-Signature"
 SIGNATURE_HEADERS: Final = (KEY_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER)
-KEY_ID_CHARS: Final = 32
-PUBLIC_KEY_BYTES: Final = 32
 SIGNATURE_BYTES: Final = 64
 
 _KEY_ID: Final = re.compile(f"[0-9a-f]{{{KEY_ID_CHARS}}}")
@@ -88,13 +88,6 @@ class Authenticated:
 
 
 # -- the canonical string, shared with the partners ------------------------------------------------
-
-
-def key_id_for(public_key_bytes: bytes) -> str:
-    """The id of a raw 32-byte Ed25519 public key: the first 32 hex characters of its SHA-256."""
-    if len(public_key_bytes) != PUBLIC_KEY_BYTES:
-        raise ValueError(f"an Ed25519 public key has {PUBLIC_KEY_BYTES} bytes")
-    return hashlib.sha256(public_key_bytes).hexdigest()[:KEY_ID_CHARS]
 
 
 def body_sha256(body: bytes) -> str:

@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from ciateh.ingest.signatures import key_id_for, sign_request
+from ciateh.ingest.signatures import sign_request
+from ciateh.keys import key_id_for
 from ciateh.models import (
     AuditEntry,
     Batch,

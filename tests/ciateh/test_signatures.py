@@ -28,9 +28,9 @@ from ciateh.ingest.signatures import (
     SignatureError,
     canonical_string,
     consume,
-    key_id_for,
     sign_request,
 )
+from ciateh.keys import key_id_for
 from ciateh.models import SeenSignature
 from tests.ciateh.factories import (
     BATCHES,
