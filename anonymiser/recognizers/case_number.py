@@ -8,8 +8,11 @@ By shape, anywhere:
   ``CLS/CHA/2024/0312``, ``TSW-KEM-2024-0211``, ``ECOSOC/NA/24-0457``, ``1249/D/P/2023``,
   ``2024/123/ABC``;
 * German court and prosecutor files ``12 Js 345/24``;
-* Immigration Office file numbers ``8.123.456`` (not an amount: no currency next to it) and
-  ``OE 1234567`` / ``DVZ 1234567``.
+* Immigration Office file numbers ``8.123.456`` (not an amount: no currency next to it),
+  ``OE 1234567`` / ``DVZ 1234567`` and, with any prefix of two or three capitals (the prefix is part
+  of the reference), a dotted number of seven or eight digits: ``OV 10.284.553``, ``SP 9.871.406``;
+* court and youth-court references of capital-letter codes joined by hyphens, a space and a
+  ``yy/nnnn`` number: ``JC-CH 24/1137``, ``TJ-BXL 2024/0815``.
 
 After a context word (``PV``, ``proces-verbaal``, ``procès-verbal``, ``notitie``, ``notice``, ``dossier``,
 ``réf.``, ``referentie``, ``Aktenzeichen``, ``Az.``, ``file``, ``case``, ``n°``, ``nr.``...): any token of
@@ -40,6 +43,23 @@ _IMMIGRATION_DOTTED = re.compile(r"\d\.\d{3}\.\d{3}")
 _IMMIGRATION_PREFIXED = re.compile(
     r"(?=[ODIod])" + _START + r"(?:OE|DVZ|IO|OV|DOF)[ ]?(?:n°|nr\.?)?[ ]?(?:\d{6,8}|\d\.\d{3}\.\d{3})" + _END
 )
+# Immigration Office files with any prefix of two or three capitals: "OV 10.284.553", "SP 9.871.406"
+_PREFIXED_DOTTED = re.compile(
+    r"(?=[A-Z])" + _START + r"(?P<prefix>[A-Z]{2,3})[ ](?:n°[ ]?|nr\.?[ ]?)?\d{1,2}\.\d{3}\.\d{3}" + _END
+)
+# youth-court and court references: codes joined by hyphens, a space, year/number ("JC-CH 24/1137")
+_HYPHEN_CODE_REF = re.compile(
+    r"(?=[A-Z])"
+    + _START
+    + r"[A-Z]{1,5}(?:-[A-Z]{1,5})+[ ](?P<first>\d{2}|(?:19|20)\d{2})/(?P<second>\d{3,6})(?:/[A-Z0-9]{1,4})?"
+    + _END
+)
+# capitals that come before a dotted number without making it a file number (currencies, labels of
+# other identifiers)
+_NOT_FILE_PREFIXES = frozenset(
+    "EUR USD GBP CHF RON BGN PLN MAD NGN HUF CZK SEK NOK DKK TRY CNY INR JPY UAH MDL XOF XAF "
+    "RRN NRN BIS EGN CNP BSN NIE DNI CPF KBO BCE BTW TVA VAT NSZ INS RSZ GSM TEL FAX ART".split()
+)
 # German court and prosecutor files: "12 Js 345/24", "2 StR 123/24", "501 Js 12345/23"
 _GERMAN_FILE = re.compile(r"(?=\d)(?<![\w/.\-])\d{1,4} [A-Z][A-Za-z]{0,3} \d{1,6}/\d{2}(?:\d{2})?" + _END)
 _CONTEXT_WORDS = (
@@ -58,6 +78,7 @@ _DATE = re.compile(
     r"\d{1,2}[ ]?[./\-][ ]?\d{1,2}(?:[ ]?[./\-][ ]?(?:\d{4}|\d{2}))?|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}"
 )
 _TIME = re.compile(r"\d{1,2}[.:hu]\d{2}(?:[ ]?[\-–][ ]?\d{1,2}[.:hu]\d{2})?")
+_MONTH_YEAR = re.compile(r"(?:0[1-9]|1[0-2])/(?:19|20)\d\d")
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d[ ]?[/\-–][ ]?(?:(?:19|20)\d\d|\d\d)")
 _AMOUNT_AFTER = re.compile(
     r"[ ]?(?:€|eur\b|euros?\b|usd\b|\$|£|gbp\b|chf\b|lei\b|ron\b|leva\b|bgn\b|pln\b|zł|dollars?\b|frank"
@@ -116,6 +137,16 @@ class CaseNumberRecognizer(Recognizer):
         for m in _GERMAN_FILE.finditer(text):
             yield Span(m.start(), m.end(), CASE_NUMBER, self.score, self.name)
         for m in _IMMIGRATION_PREFIXED.finditer(text):
+            if not _is_near_miss(m.group(0), doc, m.start(), m.end()):
+                yield Span(m.start(), m.end(), CASE_NUMBER, self.score, self.name)
+        for m in _PREFIXED_DOTTED.finditer(text):
+            if m.group("prefix") not in _NOT_FILE_PREFIXES and not _is_near_miss(
+                m.group(0), doc, m.start(), m.end()
+            ):
+                yield Span(m.start(), m.end(), CASE_NUMBER, self.score, self.name)
+        for m in _HYPHEN_CODE_REF.finditer(text):
+            if _MONTH_YEAR.fullmatch(f"{m.group('first')}/{m.group('second')}"):
+                continue  # "ABC-D 03/2024": a month and a year
             if not _is_near_miss(m.group(0), doc, m.start(), m.end()):
                 yield Span(m.start(), m.end(), CASE_NUMBER, self.score, self.name)
         for m in _CONTEXT.finditer(text):

@@ -4,7 +4,9 @@ Forms: numeric ``12/03/2024``, ``12-03-24``, ``12.03.2024``, ISO ``2024-01-25``,
 (``12.III.2024``), written months with or without a year (``5 février 2024``, ``le 1er mars``,
 ``18th of January``, ``January 18, 2024``, ``am 3. Mai 2024``, ``3 mei '24``, abbreviations such as
 ``janv.``, ``Dez.``), day ranges before a month (``du 3 au 5 mars``) and, after a word that introduces a
-date (``le``, ``op``, ``am``, ``on``, a weekday...), numeric day and month without a year (``le 12/03``).
+date (``le``, ``op``, ``am``, ``on``, a weekday...) or before a time (``16/03 22:14`` in a chat log),
+numeric day and month without a year (``le 12/03``). In English ``the 11th of January 2024`` the
+article is part of the span.
 
 Not dates: times, a month or a year alone, weekday names alone, durations, amounts, versions, numbers
 inside longer digit runs (phone and ID numbers). Day and month are validated (no 31 April, 29 February
@@ -66,6 +68,7 @@ _FULL_MONTHS = frozenset(m for m in _MONTHS if len(m) > 4) | {
     "aout",
     "märz",
     "maerz",
+    "may",
 }
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
@@ -91,7 +94,8 @@ _NOT_IN_NUMBER = r"(?<![\w])(?<!\d[.,/:])"
 
 # "5 février 2024", "le 1er mars", "18th of January", "3. Mai", "3 au 5 mars", "05-Feb-2024"
 _DAY_MONTH = re.compile(
-    rf"{_NOT_IN_NUMBER}(?P<days>{_DAY}(?:{_RANGE_JOIN}{_DAY}){{0,3}})"
+    # English "the 11th of January 2024": the article is part of the date
+    rf"{_NOT_IN_NUMBER}(?:(?i:the)\s+(?={_DAY_NUM}(?i:st|nd|rd|th)(?![\w])))?(?P<days>{_DAY}(?:{_RANGE_JOIN}{_DAY}){{0,3}})"
     rf"(?:\s+(?i:of)\s+|\s*[-./]?\s*)(?P<month>{_MONTH})(?:{_TEXT_YEAR})?"
 )
 # "January 18, 2024", "March 3rd", "Jan. 18"
@@ -130,6 +134,8 @@ _DM_CONTEXT = re.compile(
     rf"since|from|by|dated|datum|date|den|tussen|entre|between|zwischen|t/m|{_WEEKDAYS})\.?|[°:])\s*,?\s*$",
     re.IGNORECASE,
 )
+# A time right after a day and month makes them a date ("– 16/03 22:14" in a chat log, "12/03, 14h30")
+_TIME_AFTER_DM = re.compile(r"[ \t]*(?:,|-|–|à|om|at|um)?[ \t]*(?:[01]?\d|2[0-3])[:hu][0-5]\d(?!\d)")
 # A following word that makes the number a quantity, a time or a fraction, not a date.
 _NOT_AFTER_DM = re.compile(
     r"\s*(?:%|€|\$|£|[:h]\d|(?i:uur|u|h|uhr|heures?|hours?|km|m|kg|cm|van|of|de|du|des|der|x)(?![\w]))"
@@ -237,10 +243,12 @@ class DateRecognizer(Recognizer):
                 and (len(m.group("day")) < 2 or len(m.group("month")) < 2)
             ):
                 continue  # "3.5" is a number; "3.5." or "03.05" is a date
-            if not _DM_CONTEXT.search(text, max(0, m.start() - 24), m.start()):
-                continue
-            if _NOT_AFTER_DM.match(text, m.end()) or _AFTER_DATE_BAD.match(text, m.end()):
-                continue
+            # before a time ("16/03 22:14") no introducing word is needed, with a two-digit month
+            if len(m.group("month")) < 2 or not _TIME_AFTER_DM.match(text, m.end()):
+                if not _DM_CONTEXT.search(text, max(0, m.start() - 24), m.start()):
+                    continue
+                if _NOT_AFTER_DM.match(text, m.end()) or _AFTER_DATE_BAD.match(text, m.end()):
+                    continue
             if not _isolated(text, m, m.group("sep")):
                 continue
             yield m.start(), m.end()

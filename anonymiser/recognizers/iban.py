@@ -1,7 +1,8 @@
 """International bank account numbers (IBAN), any country, validated with ``stdnum.iban``.
 
 A candidate is a country code, two check digits and groups of letters and digits, written compact
-(``BE27751577143673``) or grouped (``BE27 7515 7714 3673``, ``be27-7515-7714-3673``). Groups that
+(``BE27751577143673``) or grouped, the groups apart by one or two spaces, a dash or a dot
+(``BE27 7515 7714 3673``, ``ES45  8993  0272 ...``, ``be27-7515-7714-3673``). Groups that
 follow the number in the text ("... 3673 en ...") are trimmed off: the longest prefix made of whole
 groups whose ISO 7064 mod 97-10 check and national structure validate is the IBAN. Of the country-specific
 national checks only the Belgian account check digits are required (foreign banks' internal keys vary
@@ -22,8 +23,8 @@ from anonymiser.recognizers.base import Document, Recognizer
 from anonymiser.spans import Span
 
 _CANDIDATE = re.compile(
-    r"(?<![0-9])(?P<cc>[A-Za-z]{2})[ ]?\d{2}"
-    r"(?:(?:[ \-.]|(?<=[0-9]{2}))[A-Za-z0-9]{1,30}){1,12}(?![A-Za-z0-9])"
+    r"(?<![0-9])(?P<cc>[A-Za-z]{2})[ ]{0,2}\d{2}"
+    r"(?:(?:[ ]{1,2}|[\-.]|(?<=[0-9]{2}))[A-Za-z0-9]{1,30}){1,12}(?![A-Za-z0-9])"
 )
 _GROUP = re.compile(r"[A-Za-z0-9]+")
 _BBAN_PART = re.compile(r"(\d+)!?[nace]")

@@ -13,10 +13,15 @@ Plates are recognised by shape, capitals only (a narrative writes plates in capi
   Poland ``PO 7KR41``, ``KR 1234A`` (a mixed group after the district);
 * anything plate-like (letters and digits, four to ten characters, one to four groups) right after a
   plate word: ``nummerplaat``, ``kenteken``, ``plaque``, ``immatriculé(e)``, ``Kennzeichen``,
-  ``licence plate``, ``registration``... (Polish ``PO 7KR41``, German ``K AB 123``, Swiss ``ZH 12345``).
+  ``licence plate``, ``registration``... (Polish ``PO 7KR41``, German ``K AB 123``, Swiss ``ZH 12345``);
+* a short plate in capitals right after a vehicle word (``trailer``, ``oplegger``, ``trekker``,
+  ``remorque``, ``tracteur``, ``Anhänger``, ``Auflieger``, ``vrachtwagen``, ``camion``, ``LKW``,
+  ``bestelwagen``, ``camionnette``...): ``trailer AB 731 (LT)``, ``oplegger AH 731``; letters and
+  digits in one or two groups, nothing in between but a colon or a bracket (a make or a model such as
+  ``Scania R450`` is not read).
 
-Motorways (``E40``, ``A12``, ``R0``), postcodes, years, amounts with a currency code (``EUR 500``) and
-identifier labels (``RRN 880``) are not plates.
+Motorways (``E40``, ``A12``, ``R0``), postcodes, years, amounts with a currency code (``EUR 500``),
+identifier labels (``RRN 880``) and makes with a model number (``DAF 105``, ``BMW 320``) are not plates.
 """
 
 from __future__ import annotations
@@ -88,7 +93,24 @@ _NOT_PLATE_SHORT = frozenset(
     "PV NR NO DE DU LE LA EN ET IN OF TO AT ON BY IS IT AN A OP AM IM AU ZP PZ NN BE FR NL UK US EU "
     "OE OV RG AR SP NRN RRN BIS EGN CNP BSN NIE DNI CPF TEL GSM FAX KBO BTW REF NUM ART".split()
 )
+# vehicle words after which a short code of capitals and digits is a plate (trailers and trucks often
+# carry plates of only five or six characters: "trailer AB 731", "oplegger AH 731")
+_VEHICLE_WORDS = (
+    r"(?:semi[\- ]?)?trailers?|tractor(?: unit)?|trucks?|lorr(?:y|ies)|minibus|"
+    r"opleggers?|aanhangers?|aanhangwagens?|trekkers?|vrachtwagens?|bestelwagens?|bestelbus(?:je)?|"
+    r"(?:semi[\- ]?)?remorques?|tracteurs?|camions?|camionnettes?|fourgons?|fourgonnettes?|"
+    r"anh[äa]nger|auflieger|sattelauflieger|zugmaschinen?|sattelzugmaschinen?|lkws?|lieferwagen|transporter"
+)
+_VEHICLE_CONTEXT = re.compile(
+    rf"(?<![^\W\d_])(?i:{_VEHICLE_WORDS})(?![^\W\d_])[ \t]*(?:[:(][ \t]*)?"
+    r"(?P<value>(?=[A-Z0-9])(?:[A-Z]{1,3}[ \-]?\d{2,5}(?:[ \-]?[A-Z]{1,3})?"
+    r"|\d{1,4}[ \-]?[A-Z]{2,3}(?:[ \-]?\d{1,3})?))" + _END
+)
 _LETTER_GROUP = re.compile(r"[A-ZÄÖÜ]{3,}")
+_LETTER_GROUP_ANY = re.compile(r"[A-Z]+")
+# makes written in capitals before a model number ("camion DAF 105", "LKW MAN 18")
+_MAKES = frozenset("DAF MAN BMW VW KIA MG DS GMC BYD JAC SEAT FIAT IVECO".split())
+_YEAR_FIRST = re.compile(r"(?:19|20)\d\d\b")
 _SEPARATORS = re.compile(r"[ \-.]")
 _MOTORWAY = re.compile(r"[AERNB]\d{1,3}")
 _DATE_LIKE = re.compile(r"\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}")
@@ -113,7 +135,7 @@ class LicensePlateRecognizer(Recognizer):
         text = doc.text
         for m in _SHAPES.finditer(text):
             value = m.group(0)
-            if any(w in _NOT_PLATE_WORDS for w in _LETTER_GROUP.findall(value)):
+            if any(w in _NOT_PLATE_WORDS or w in _MAKES for w in _LETTER_GROUP.findall(value)):
                 continue
             if m.group("dashed") and not _dashed_ok(value):
                 continue
@@ -124,6 +146,17 @@ class LicensePlateRecognizer(Recognizer):
             ):
                 continue
             yield Span(m.start(), m.end(), LICENSE_PLATE, self.score, self.name)
+        for m in _VEHICLE_CONTEXT.finditer(text):
+            value = m.group("value")
+            if any(
+                g in _NOT_PLATE_WORDS or g in _NOT_PLATE_SHORT or g in _MAKES
+                for g in _LETTER_GROUP_ANY.findall(value)
+            ):
+                continue
+            compact = _SEPARATORS.sub("", value)
+            if not 4 <= len(compact) <= 9 or _MOTORWAY.fullmatch(compact) or _YEAR_FIRST.match(value):
+                continue
+            yield Span(m.start("value"), m.end("value"), LICENSE_PLATE, 0.8, self.name)
         for m in _CONTEXT.finditer(text):
             pos = m.end()
             for _ in range(_MAX_GAP + 1):

@@ -84,3 +84,48 @@ def test_finds_case_numbers(text: str, value: str) -> None:
 )
 def test_near_misses_are_not_case_numbers(text: str) -> None:
     assert values(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Immigration Office files: any prefix of two or three capitals, a dotted 7-8 digit number
+        ("DVZ – cel MINTEH\nDossier OV 10.472.118 – mail van 03/05/2024", "OV 10.472.118"),
+        ("Note au dossier SP 8.305.927 du 14/02/2024", "SP 8.305.927"),
+        ("File OE 11.639.204, note of 02/09/2024", "OE 11.639.204"),
+        ("Réf. OE MA 9.118.460\nMadame,", "MA 9.118.460"),
+        ("Betreft: DVZ 12.004.731 (verzoek verblijf)", "DVZ 12.004.731"),
+        ("Unser Zeichen RT 10.551.072 vom Ausländeramt", "RT 10.551.072"),
+        # court and youth-court references: hyphen-joined codes, a space, yy/nnnn
+        ("réf. JC-NA 23/0918\nLe jeune", "JC-NA 23/0918"),
+        ("Jeugdrechtbank, kenmerk JR-GE 24/2217 van de sectie", "JR-GE 24/2217"),
+        ("tribunal de la jeunesse (TJ-BXL-PR 2024/03315)", "TJ-BXL-PR 2024/03315"),
+        ("youth court reference YC-AN 22/471/B, hearing", "YC-AN 22/471/B"),
+    ],
+)
+def test_finds_prefixed_immigration_files_and_court_references(text: str, value: str) -> None:
+    assert value in values(text)
+    start = text.index(value)
+    spans = detect(text)
+    assert all(
+        any(s.start <= i < s.end for s in spans)
+        for i in range(start, start + len(value))
+        if text[i].isalnum()
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il a payé EUR 1.250.000 pour le terrain.",
+        "Een totaal van USD 12.345.678 werd witgewassen.",
+        "omzet 2.450.000 EUR en een boete van € 35.000",
+        "Dossier 2024 werd afgesloten",
+        "contrat CDD-CDI 03/2024 signé",
+        "De GSM 0475/123456 en FAX-NR 02/5551234.",
+        "inbreuk op art. 77bis en art. 433quinquies",
+        "RRN 85.070.123 en KBO 0403.170.701",
+    ],
+)
+def test_near_misses_of_prefixed_references(text: str) -> None:
+    assert values(text) == set()

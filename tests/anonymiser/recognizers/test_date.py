@@ -42,7 +42,8 @@ def found(text: str) -> list[tuple[str, str]]:
         # English
         ("Date of intake: 18 January 2024.", "18 January 2024"),
         ("The hearing is on January 18, 2024 in Ghent.", "January 18, 2024"),
-        ("She escaped on the 18th of January.", "18th of January"),
+        # "the Nth of Month": the article is part of the span (corpus convention)
+        ("She escaped on the 18th of January.", "the 18th of January"),
         ("Please attend on March 3rd at the office.", "March 3rd"),
         ("Interview planned for 2024-01-25 in Brussels.", "2024-01-25"),
         ("The payment was made on Sept. 14.", "Sept. 14"),
@@ -150,3 +151,56 @@ def test_obfuscated_digits_are_found_after_normalisation() -> None:
 def test_validates_day_and_month() -> None:
     assert found("le 29/02/2024 et le 29 février") == [("29/02/2024", DATE), ("29 février", DATE)]
     assert found("le 32/01/2024, le 31 avril, le 2024-13-01") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The raid took place on the 4th of March 2023 at dawn.", "the 4th of March 2023"),
+        ("Statement recorded the 22nd of October 2024, Ostend.", "the 22nd of October 2024"),
+        ("She left Lagos on the 1st of August 2022.", "the 1st of August 2022"),
+        ("Interview held on The 30th of November 2023 in Liège.", "The 30th of November 2023"),
+        ("They met on the 3rd of May.", "the 3rd of May"),
+    ],
+)
+def test_english_the_nth_of_month_includes_the_article(text: str, value: str) -> None:
+    assert found(text) == [(value, DATE)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She lived on the 3rd floor with the 2nd group.",
+        "the 5th of the month was payday",
+        "He stayed from the 1st to the 5th.",
+    ],
+)
+def test_english_ordinals_without_a_month_are_not_dates(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Berichten uit de gsm:\n– 09/11 23:47 Mirela: kom nu\n", "09/11"),
+        ("[27/02 07:05] Bogdan: wacht beneden", "27/02"),
+        ("Messages: 14/06 21h40 « tu viens ? »", "14/06"),
+        ("Chat: 30.01 18:02 – bel me terug", "30.01"),
+        ('- 05/12, 06u15 "ben je wakker"', "05/12"),
+    ],
+)
+def test_day_and_month_before_a_time_is_a_date(text: str, value: str) -> None:
+    assert found(text) == [(value, DATE)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hij werkte 7/7 van 10:00 tot 22:00.",
+        "Een derde (1/3) van 14:00 tot 18:00.",
+        "Score 31/02 22:14 in de tabel.",  # no 31 February
+        "Tel. 0475/12 22:14 gebeld",
+    ],
+)
+def test_not_a_date_before_a_time(text: str) -> None:
+    assert found(text) == []

@@ -63,3 +63,36 @@ def test_two_ibans_joined_by_a_word_are_both_found() -> None:
 )
 def test_near_misses_are_not_ibans(text: str) -> None:
     assert values(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # groups apart by two spaces (a layout left by copy-paste from a PDF or a bank statement)
+        (
+            "Het loon ging naar ES66  8301  6613  1860  9139  0996 van de broer.",
+            "ES66  8301  6613  1860  9139  0996",
+        ),
+        ("versé sur BG86  BHBU  2462  8194  8219  93, puis retiré", "BG86  BHBU  2462  8194  8219  93"),
+        ("konto PL85 5181 9093  7865 7975  4323 1948 (mixed)", "PL85 5181 9093  7865 7975  4323 1948"),
+        ("rekening BE50  5260  1815  9018.", "BE50  5260  1815  9018"),
+        ("conta PT53  7529  1703  4236  6712  7684  2 em Lisboa", "PT53  7529  1703  4236  6712  7684  2"),
+        # a dash or a dot between the groups
+        ("compte RO80-SLRK-9118-6252-7601-8955 ouvert", "RO80-SLRK-9118-6252-7601-8955"),
+        ("Überweisung auf DE42.5979.7114.7104.9746.50 am Freitag", "DE42.5979.7114.7104.9746.50"),
+    ],
+)
+def test_finds_ibans_with_wider_separators(text: str, value: str) -> None:
+    assert values(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rekening ES66  8301  6613  1860  9139  0997 (een cijfer fout)",
+        "compte BE50   5260 1815 9018 (trois espaces)",
+        "score ES 12  34  56  78 in de tabel",
+    ],
+)
+def test_near_misses_with_wider_separators(text: str) -> None:
+    assert values(text) == []

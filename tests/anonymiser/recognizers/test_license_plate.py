@@ -82,3 +82,49 @@ def test_finds_plates(text: str, value: str) -> None:
 )
 def test_near_misses_are_not_plates(text: str) -> None:
     assert values(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # short foreign trailer and truck plates after a vehicle word
+        ("a Latvian tractor unit and trailer KD 418 (LV) were stopped", "KD 418"),
+        ("de vrachtwagen werd gevolgd, oplegger GX 905, lege laadruimte", "GX 905"),
+        ("trekker MKP 274 met een Litouwse oplegger", "MKP 274"),
+        ("la remorque TN 662 et le tracteur RZ 3071", "TN 662"),
+        ("la remorque TN 662 et le tracteur RZ 3071", "RZ 3071"),
+        ("Der Anhänger WX 5530 und der Auflieger KL 882 wurden kontrolliert.", "KL 882"),
+        ("semi-trailer: BM 217 (PL), driver unknown", "BM 217"),
+        ("een bestelwagen (VT 4471) stond voor het atelier", "VT 4471"),
+        ("une camionnette DR 552 KB garée devant le dépôt", "DR 552 KB"),
+        ("LKW HD 7312 mit rumänischen Arbeitern", "HD 7312"),
+        ("camion 4417 JTK stationné sur le parking", "4417 JTK"),
+    ],
+)
+def test_finds_short_plates_after_a_vehicle_word(text: str, value: str) -> None:
+    assert value in values(text)
+
+
+def test_a_normalised_non_breaking_hyphen_plate_is_found() -> None:
+    # U+2011 is normalised to "-" before the recognizers run
+    text = "a white van used to drive the men, 1\u2011TRV\u2011583, was seized"
+    spans = detect(text)
+    start = text.index("1\u2011TRV")
+    assert any(s.start <= start and start + 9 <= s.end for s in spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "een vrachtwagen Scania R450 en een trekker DAF 105",
+        "le camion de 12 tonnes et la camionnette Peugeot Boxer 2.2 HDi",
+        "der LKW MAN 18 und der Anhänger Krone",
+        "the truck 2019 MAN was parked near the trailer on the E40",
+        "trekker E313 richting Hasselt",
+        "een vrachtwagen EUR 500 per rit",
+        "une remorque de 40 m3 et un tracteur agricole",
+        "trailer NL 123 and truck BE 4410",
+    ],
+)
+def test_near_misses_after_a_vehicle_word(text: str) -> None:
+    assert values(text) == set()

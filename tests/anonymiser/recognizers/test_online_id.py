@@ -94,3 +94,85 @@ def test_finds_online_ids(text: str, value: str) -> None:
 )
 def test_near_misses_are_not_online_ids(text: str) -> None:
     assert values(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # an underscore between letters or digits, no platform word needed
+        ("As mensagens vinham do perfil Lia_Morena_GNT e do número", "Lia_Morena_GNT"),
+        ("Klanten contacteerden haar via Kiki_Antwerp_VIP, zegt ze.", "Kiki_Antwerp_VIP"),
+        ("the recruiter (nadia_jobs_eu) promised work", "nadia_jobs_eu"),
+        ("perfil Rosa_Latina_LGG en el sitio", "Rosa_Latina_LGG"),
+        # a lower-case dotted token with digits
+        ("Le Snap de « Le Boss » est boss.mons7000. Il roule", "boss.mons7000"),
+        ("zij gebruikte thao.beauty0311 voor de afspraken", "thao.beauty0311"),
+        ("contact went through karim.gent.93 and a burner phone", "karim.gent.93"),
+        # a login written like an e-mail address without a top-level domain
+        (
+            "les prestations via le compte Edenred nettoyage.bxl@edenred sont fictives",
+            "nettoyage.bxl@edenred",
+        ),
+        ("login jdv_cleaning@monizze gebruikt door de werkgever", "jdv_cleaning@monizze"),
+        # courier and rider IDs
+        ("le compte Uber Eats d'un tiers (ID coursier KAM-558213) était loué", "KAM-558213"),
+        ("his rider ID 4471902 on the Deliveroo app", "4471902"),
+        ("courier ID: dlv-88314-x was shared", "dlv-88314-x"),
+        ("Fahrer-ID TX-20931 bei Lieferando", "TX-20931"),
+        # naming phrases
+        ('Zij adverteert op Telegram onder de naam "nina.gold77".', "nina.gold77"),
+        ("Il se présente sous le nom yass_trader_be aux victimes.", "yass_trader_be"),
+        ('Her Signal account runs under the name "MissLotusBxl" since May', "MissLotusBxl"),
+        # a hyphen-joined name after a username word
+        ("de chatsite, gebruikersnaam Hot-Lina-ANR, en betalingen", "Hot-Lina-ANR"),
+        ("pseudo: Doudou-Mons-2024 sur le site", "Doudou-Mons-2024"),
+        # a profile name of capitalised words after a profile word
+        ("via Facebook (profil Emplois Rapides Belgique) pour un poste", "Emplois Rapides Belgique"),
+        ("Het profiel Werk In Belgie Snel bood jobs aan.", "Werk In Belgie Snel"),
+        ("She answered the profile Golden Care Agency on Instagram.", "Golden Care Agency"),
+        ("o perfil Trabalho Europa Já publicava anúncios", "Trabalho Europa Já"),
+    ],
+)
+def test_finds_handle_shaped_tokens_and_named_profiles(text: str, value: str) -> None:
+    assert value in values(text)
+    start = text.index(value)
+    spans = detect(text)
+    assert all(
+        any(s.start <= i < s.end for s in spans)
+        for i in range(start, start + len(value))
+        if text[i].isalnum()
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # file names, versions, decimals, law articles, abbreviations with a number
+        "Het bestand rapport_final.pdf en de foto IMG_2031 werden bewaard.",
+        "Open data_2024.csv and notes_v2.txt",
+        "De app versie v1.2.3 en release 2.10.15 of 3.14 euro.",
+        "Volgens art.77bis en art.433quinquies van de wet.",
+        "tel.0475 en nr.12 en blz.112",
+        # domains (bare domains are platforms) and e-mail addresses
+        "le site escort123.be publie des annonces",
+        "mail naar jan_peeters@gmail.com of info@fedasil.be",
+        # ordinary words after profile words, in German, and single capitalised words
+        "The risk profile High was assigned to the file.",
+        "Im Profil Fotos ihrer Kinder und Bilder vom Urlaub.",
+        "Son profil Facebook a été supprimé. Le profil de Marie aussi.",
+        "Elle est connue sous le nom de « Mama Rose » dans le quartier.",
+        "Il est connu sous le nom Ziko dans le quartier.",
+        # hyphenated words after a username word, ids after other words
+        "pseudo anti-fraude et username well-known",
+        "The team had to handle COVID-19 measures and a pseudo-COVID-19 scare.",
+        "the driver ID card was checked and the rider id unknown",
+        "ID 12345 van de klant",
+    ],
+)
+def test_near_misses_of_handle_shaped_tokens(text: str) -> None:
+    assert values(text) == set()
+
+
+def test_capitalised_nouns_after_profil_in_german_are_no_profile_name() -> None:
+    text = "Die Frau hat auf ihrem Profil Bilder Ihrer Kinder und Videos gepostet, sagte die Zeugin."
+    assert [s for s in detect(text) if s.label == ONLINE_ID] == []
