@@ -38,6 +38,8 @@ class Document:
     # Names found so far in this document (surface forms), so that later mentions of a first name
     # or surname alone are caught too (document-level propagation, as Deduce does).
     known_names: set[str] = field(default_factory=set)
+    # per-document results a recognizer computes once and reuses (keyed by "<recognizer>.<what>")
+    cache: dict[str, object] = field(default_factory=dict)
 
     _starts: list[int] = field(default_factory=list, repr=False)
 

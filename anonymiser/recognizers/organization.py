@@ -83,7 +83,7 @@ _TRIGGER = re.compile(
     r"bandencentrale|raid\s+on|chez|via\s+la\s+soci[ée]t[ée](?:\s+\w+)?|via\s+het\s+\w+|"
     r"asbl[- ][ée]cran|soci[ée]t[ée][- ][ée]cran|front(?:bedrijf|vennootschap)?|schijnvennootschap|"
     r"briefkastenfirma|shell\s+company|dekmantel|fa[çc]ade)"
-    r"[ \t]*[:,]?[ \t]*[«\"'“]?[ \t]*\Z",
+    r"[ \t]*[:,]?[ \t]*[«\"'“]?[ \t]*",
     re.IGNORECASE,
 )
 
@@ -184,8 +184,16 @@ class OrganizationRecognizer(Recognizer):
             return False, end
         if len(run) >= 2 and any(k in TRADE_WORDS or _TRADE_SUFFIX.search(k) for k in keys):
             return True, end
-        before = doc.text[max(0, run[0].start - 45) : run[0].start]
-        return _TRIGGER.search(before) is not None, end
+        return run[0].start in self._trigger_ends(doc), end
+
+    @staticmethod
+    def _trigger_ends(doc: Document) -> frozenset[int]:
+        """Where a word that announces a business ends ("massagesalon ", "Werkgever: "), once per text."""
+        ends = doc.cache.get("organization.trigger_ends")
+        if not isinstance(ends, frozenset):
+            ends = frozenset(m.end() for m in _TRIGGER.finditer(doc.text))
+            doc.cache["organization.trigger_ends"] = ends
+        return ends
 
     @staticmethod
     def _after_the_person(run: list[_Chunk]) -> list[_Chunk]:

@@ -80,10 +80,12 @@ _LABEL_TRIGGERS = (
 )
 _OPEN_QUOTE = r"[«\"'“‘(]?"
 _SP = r"[ \t]*"
-_TRIGGER_BEFORE = re.compile(
+# Found once per document; a candidate name is "triggered" when one of these ends where it starts.
+_TRIGGERS = re.compile(
     rf"(?:(?<![^\W\d_])(?:{_STRONG_TRIGGERS}){_SP}[,:]?{_SP}{_OPEN_QUOTE}{_SP}"
     rf"|(?<![^\W\d_])(?:{_LABEL_TRIGGERS})\.?{_SP}:{_SP}{_OPEN_QUOTE}{_SP}"
-    rf"|(?<![^\W\d_])dite?{_SP}[«\"'“‘]{_SP})\Z"
+    rf"|(?<![^\W\d_])dite?{_SP}[«\"'“‘]{_SP})",
+    re.IGNORECASE,
 )
 # Upper-case words that are acronyms, not surnames.
 ACRONYMS = frozenset(
@@ -276,12 +278,20 @@ class PersonRecognizer(Recognizer):
 
     # -- evidence -------------------------------------------------------------------------------
 
+    @staticmethod
+    def _trigger_ends(doc: Document) -> frozenset[int]:
+        ends = doc.cache.get("person.trigger_ends")
+        if not isinstance(ends, frozenset):
+            ends = frozenset(m.end() for m in _TRIGGERS.finditer(doc.text))
+            doc.cache["person.trigger_ends"] = ends
+        return ends
+
     def _triggered(self, doc: Document, seg: list[_Tok]) -> bool:
-        before = doc.text[max(0, seg[0].start - 40) : seg[0].start]
-        m = _TITLE_BEFORE.search(before)
-        if m and lexicon.fold(m.group(1)) in TITLES:
+        start = seg[0].start
+        if start in self._trigger_ends(doc):
             return True
-        return _TRIGGER_BEFORE.search(before.lower()) is not None
+        m = _TITLE_BEFORE.search(doc.text, max(0, start - 25), start)
+        return m is not None and lexicon.fold(m.group(1)) in TITLES
 
     def _blocked(self, tok: _Tok) -> bool:
         """Institutions, months, nationalities; places unless also a name ("Milan", "Florence")."""
