@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -112,3 +112,39 @@ class PatternRecognizer(Recognizer):
                 value = doc.text[start:end]
                 if self.accept(value, doc, start, end):
                     yield Span(start, end, self.label_for(value, doc, start, end), self.score, self.name)
+
+
+# What may stand between a context word and its value: a short word ("moldave", "met nummer"), "n°" or
+# a punctuation mark ("(", ":", "«").
+CONTEXT_GAP = re.compile(r"[ \t]*(?:n[°º]|[^\W\d_]{1,20}\.?|[#:(«\"'’\-–°º])")
+
+
+def values_after_context(
+    doc: Document,
+    context: re.Pattern[str],
+    value: re.Pattern[str],
+    accept: Callable[[str, Document, int, int], bool],
+    *,
+    gap: re.Pattern[str] = CONTEXT_GAP,
+    max_gap: int = 4,
+) -> Iterator[tuple[int, int]]:
+    """The offsets of the value after each context word ("passeport moldave n° AB0912746").
+
+    After each match of ``context`` in the document's text: the first match of ``value`` (read at that
+    point, the value in its group ``value``) that ``accept(value, doc, start, end)`` takes, with at most
+    ``max_gap`` matches of ``gap`` skipped before it.
+    """
+    text = doc.text
+    for m in context.finditer(text):
+        pos = m.end()
+        for _ in range(max_gap + 1):
+            found = value.match(text, pos)
+            if found is not None:
+                start, end = found.span("value")
+                if accept(found.group("value"), doc, start, end):
+                    yield start, end
+                    break
+            step = gap.match(text, pos) or found  # a rejected value (a date) is skipped too
+            if step is None:
+                break
+            pos = step.end()

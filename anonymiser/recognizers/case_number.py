@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from anonymiser.labels import CASE_NUMBER
 from anonymiser.recognizers import register
-from anonymiser.recognizers.base import Document, Recognizer
+from anonymiser.recognizers.base import Document, Recognizer, values_after_context
 from anonymiser.spans import Span
 
 _START = r"(?<![\w/.\-])"
@@ -70,9 +70,9 @@ _CONTEXT_WORDS = (
     r"file|case(?: file)?|case number|rolnummer|rol|r\.g\.|a\.r\.|numéro de dossier|n°|nr\.|no\.|num[ée]ro"
 )
 _CONTEXT = re.compile(rf"(?<![\w.])(?=[a-zA-Zn])(?i:{_CONTEXT_WORDS})(?![^\W\d_])")
+# between the context word and the value: words of at most 15 letters (base.CONTEXT_GAP allows 20)
 _GAP_TOKEN = re.compile(r"[ \t]*(?:n[°º]|[^\W\d_]{1,15}\.?|[#:(«\"'’\-–°º])")
 _VALUE = re.compile(r"[ \t]*(?P<value>[A-Za-z0-9]+(?:(?:[./\-–]| / )[A-Za-z0-9]+)+)" + _END)
-_MAX_GAP = 4
 
 _DATE = re.compile(
     r"\d{1,2}[ ]?[./\-][ ]?\d{1,2}(?:[ ]?[./\-][ ]?(?:\d{4}|\d{2}))?|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}"
@@ -97,6 +97,11 @@ def _is_near_miss(value: str, doc: Document, start: int, end: int) -> bool:
     if _AMOUNT_AFTER.match(doc.text, end) or _AMOUNT_BEFORE.search(doc.text, max(0, start - 6), start):
         return True
     return _LAW.search(doc.text, max(0, start - 10), start) is not None
+
+
+def _after_context_ok(value: str, doc: Document, start: int, end: int) -> bool:
+    """A token after a context word: at least three digits, and no near miss."""
+    return sum(ch.isdigit() for ch in value) >= 3 and not _is_near_miss(value, doc, start, end)
 
 
 def _segmented_ok(value: str) -> bool:
@@ -149,17 +154,5 @@ class CaseNumberRecognizer(Recognizer):
                 continue  # "ABC-D 03/2024": a month and a year
             if not _is_near_miss(m.group(0), doc, m.start(), m.end()):
                 yield Span(m.start(), m.end(), CASE_NUMBER, self.score, self.name)
-        for m in _CONTEXT.finditer(text):
-            pos = m.end()
-            for _ in range(_MAX_GAP + 1):
-                found = _VALUE.match(text, pos)
-                if found is not None:
-                    start, end = found.span("value")
-                    value = found.group("value")
-                    if sum(ch.isdigit() for ch in value) >= 3 and not _is_near_miss(value, doc, start, end):
-                        yield Span(start, end, CASE_NUMBER, 0.8, self.name)
-                        break
-                gap = _GAP_TOKEN.match(text, pos) or found  # a rejected value (a date) is skipped too
-                if gap is None:
-                    break
-                pos = gap.end()
+        for start, end in values_after_context(doc, _CONTEXT, _VALUE, _after_context_ok, gap=_GAP_TOKEN):
+            yield Span(start, end, CASE_NUMBER, 0.8, self.name)

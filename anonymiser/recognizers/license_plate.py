@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from anonymiser.labels import LICENSE_PLATE
 from anonymiser.recognizers import register
-from anonymiser.recognizers.base import Document, Recognizer
+from anonymiser.recognizers.base import Document, Recognizer, values_after_context
 from anonymiser.spans import Span
 
 _END = r"(?![^\W_]|[.\-/][A-Za-z0-9])"
@@ -77,10 +77,8 @@ _PLATE_WORDS = (
     r"licen[cs]e plates?|number plates?|registration(?: number| plate)?|plates?|reg\.? no\."
 )
 _CONTEXT = re.compile(rf"\b(?=[nkpilarNKPILAR])(?i:{_PLATE_WORDS})(?![^\W\d_])")
-_GAP_TOKEN = re.compile(r"[ \t]*(?:n[°º]|[^\W\d_]{1,20}\.?|[#:(«\"'’\-–°º])")
 _GROUP = r"[A-Za-z0-9ÄÖÜ]{1,8}"
 _VALUE = re.compile(rf"[ \t]*(?P<value>{_GROUP}(?:[ \-.]{_GROUP}){{0,3}}){_END}")
-_MAX_GAP = 4
 # three-letter words and codes that come with three digits but are no plate
 _NOT_PLATE_WORDS = frozenset(
     "EUR USD GBP CHF RON BGN PLN MAD NGN HUF CZK SEK NOK DKK TRY CNY INR JPY UAH ALL MDL XOF XAF "
@@ -157,17 +155,10 @@ class LicensePlateRecognizer(Recognizer):
             if not 4 <= len(compact) <= 9 or _MOTORWAY.fullmatch(compact) or _YEAR_FIRST.match(value):
                 continue
             yield Span(m.start("value"), m.end("value"), LICENSE_PLATE, 0.8, self.name)
-        for m in _CONTEXT.finditer(text):
-            pos = m.end()
-            for _ in range(_MAX_GAP + 1):
-                found = _VALUE.match(text, pos)
-                if found is not None and self._plate_like(found.group("value")):
-                    yield Span(found.start("value"), found.end("value"), LICENSE_PLATE, 0.8, self.name)
-                    break
-                gap = _GAP_TOKEN.match(text, pos) or found  # a rejected value (a date) is skipped too
-                if gap is None:
-                    break
-                pos = gap.end()
+        for start, end in values_after_context(
+            doc, _CONTEXT, _VALUE, lambda value, *_: self._plate_like(value)
+        ):
+            yield Span(start, end, LICENSE_PLATE, 0.8, self.name)
 
     @staticmethod
     def _plate_like(value: str) -> bool:

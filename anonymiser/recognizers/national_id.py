@@ -38,7 +38,7 @@ from stdnum.ro import cnp
 
 from anonymiser.labels import NATIONAL_ID
 from anonymiser.recognizers import register
-from anonymiser.recognizers.base import Document, Recognizer
+from anonymiser.recognizers.base import Document, Recognizer, values_after_context
 from anonymiser.spans import Span
 
 # A run of digit groups joined by one separator (a space, or . - / with optional spaces around it).
@@ -77,14 +77,12 @@ _DOC_WORDS = (
     r"\bid[ -]?(?:nr|no|n°|nummer|number)\b"
 )
 _DOC_CONTEXT = re.compile(rf"\b(?=[A-Za-z])(?i:{_DOC_WORDS})(?![^\W\d_])")
-# ... then up to four short words ("roumaine", "série RX", "n°", "met nummer", "(") and the number:
-# groups that hold a digit or are a short capital prefix ("GL 841267"), joined by one separator.
-_GAP_TOKEN = re.compile(r"[ \t]*(?:n[°º]|[^\W\d_]{1,20}\.?|[#:(«\"'’\-–°º])")
+# ... then up to four short words ("roumaine", "série RX", "n°", "met nummer", "(": base.CONTEXT_GAP) and
+# the number: groups that hold a digit or are a short capital prefix ("GL 841267"), joined by one separator.
 _ID_GROUP = r"(?:[A-Z]{1,3}|[A-Za-z]*\d[A-Za-z0-9]*)"
 _DOC_VALUE = re.compile(
     rf"[ \t]*(?P<value>{_ID_GROUP}(?:[ .\-/]{_ID_GROUP}){{0,4}})(?![^\W_]|[.\-/][A-Za-z0-9])"
 )
-_MAX_GAP = 4
 _DATE_LIKE = re.compile(
     r"\d{1,2}[ ]?[./\-][ ]?\d{1,2}[ ]?[./\-][ ]?(?:\d{4}|\d{2})|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}"
 )
@@ -203,22 +201,10 @@ class NationalIdRecognizer(Recognizer):
         for m in _CODICE_FISCALE.finditer(text):
             if codicefiscale.is_valid(m.group(0).upper()):
                 yield Span(m.start(), m.end(), NATIONAL_ID, self.score, self.name)
-        for m in _DOC_CONTEXT.finditer(text):
-            found = self._value_after(text, m.end())
-            if found is not None:
-                yield Span(found.start("value"), found.end("value"), NATIONAL_ID, 0.8, self.name)
-
-    def _value_after(self, text: str, pos: int) -> re.Match[str] | None:
-        """The first plausible document number after ``pos``, skipping at most a few short words."""
-        for _ in range(_MAX_GAP + 1):
-            value = _DOC_VALUE.match(text, pos)
-            if value is not None and self._plausible_document_number(value.group("value")):
-                return value
-            gap = _GAP_TOKEN.match(text, pos) or value  # a rejected value (a date) is skipped too
-            if gap is None:
-                return None
-            pos = gap.end()
-        return None
+        for start, end in values_after_context(
+            doc, _DOC_CONTEXT, _DOC_VALUE, lambda value, *_: self._plausible_document_number(value)
+        ):
+            yield Span(start, end, NATIONAL_ID, 0.8, self.name)
 
     def _from_run(self, doc: Document, m: re.Match[str]) -> Iterator[Span]:
         text = doc.text

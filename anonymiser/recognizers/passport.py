@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from anonymiser.labels import PASSPORT
 from anonymiser.recognizers import register
-from anonymiser.recognizers.base import Document, PatternRecognizer
+from anonymiser.recognizers.base import Document, PatternRecognizer, values_after_context
 from anonymiser.spans import Span
 
 # Prefixes of other references that share the letters-then-digits shape.
@@ -33,10 +33,8 @@ _PASSPORT_WORDS = (
     r"travel document"
 )
 _CONTEXT = re.compile(rf"\b(?=[A-Za-z])(?i:{_PASSPORT_WORDS})(?![^\W\d_])")
-_GAP_TOKEN = re.compile(r"[ \t]*(?:n[°º]|[^\W\d_]{1,20}\.?|[#:(«\"'’\-–°º])")
 _ID_GROUP = r"(?:[A-Z]{1,3}|[A-Za-z]*\d[A-Za-z0-9]*)"
 _VALUE = re.compile(rf"[ \t]*(?P<value>{_ID_GROUP}(?:[ .\-]{_ID_GROUP}){{0,3}})(?![^\W_]|[.\-/][A-Za-z0-9])")
-_MAX_GAP = 4
 _DATE_LIKE = re.compile(r"\d{1,2}[ ]?[./\-][ ]?\d{1,2}[ ]?[./\-][ ]?(?:\d{4}|\d{2})")
 _SEPARATORS = re.compile(r"[ .\-]")
 _PREFIX = re.compile(r"[A-Za-z]*")
@@ -53,20 +51,8 @@ class PassportRecognizer(PatternRecognizer):
 
     def find(self, doc: Document) -> Iterator[Span]:
         yield from super().find(doc)
-        text = doc.text
-        for m in _CONTEXT.finditer(text):
-            pos = m.end()
-            for _ in range(_MAX_GAP + 1):
-                found = _VALUE.match(text, pos)
-                if found is not None:
-                    start, end = found.span("value")
-                    if self.accept(found.group("value"), doc, start, end):
-                        yield Span(start, end, PASSPORT, 0.85, self.name)
-                        break
-                gap = _GAP_TOKEN.match(text, pos) or found  # a rejected value (a date) is skipped too
-                if gap is None:
-                    break
-                pos = gap.end()
+        for start, end in values_after_context(doc, _CONTEXT, _VALUE, self.accept):
+            yield Span(start, end, PASSPORT, 0.85, self.name)
 
     def accept(self, value: str, doc: Document, start: int, end: int) -> bool:
         compact = _SEPARATORS.sub("", value)

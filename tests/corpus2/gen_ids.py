@@ -30,6 +30,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from stdnum import iban as std_iban
 from stdnum.be import bis as be_bis
@@ -83,6 +84,13 @@ def _date(s: str) -> dt.date:
     return dt.date.fromisoformat(s)
 
 
+def _fresh_valid(make: Callable[[], str], check: ModuleType, dob: dt.date | None = None) -> str:
+    """A fresh value from ``make``, valid for the stdnum module ``check`` (born on ``dob``, if given)."""
+    v = _fresh(make)
+    assert check.is_valid(v) and (dob is None or check.get_birth_date(v) == dob), v
+    return v
+
+
 def nrn(dob: dt.date, sex: str, bis: bool = False) -> str:
     def make() -> str:
         month = dob.month
@@ -94,59 +102,81 @@ def nrn(dob: dt.date, sex: str, bis: bool = False) -> str:
         base = f"{dob.year % 100:02d}{month:02d}{dob.day:02d}{serial:03d}"
         num = int(("2" if dob.year >= 2000 else "") + base)
         return base + f"{97 - num % 97:02d}"
-    v = _fresh(make)
-    assert (be_bis if bis else be_nn).is_valid(v), v
-    return v
+
+    return _fresh_valid(make, be_bis if bis else be_nn)
 
 
 def fmt_nrn(v: str, fmt: str) -> str:
     dots = f"{v[:2]}.{v[2:4]}.{v[4:6]}-{v[6:9]}.{v[9:]}"
     return {
-        "compact": v, "dots": dots, "spaces": f"{v[:2]} {v[2:4]} {v[4:6]} {v[6:9]} {v[9:]}",
-        "six": f"{v[:6]}-{v[6:9]}-{v[9:]}", "fw": dots.translate(FW),
+        "compact": v,
+        "dots": dots,
+        "spaces": f"{v[:2]} {v[2:4]} {v[4:6]} {v[6:9]} {v[9:]}",
+        "six": f"{v[:6]}-{v[6:9]}-{v[9:]}",
+        "fw": dots.translate(FW),
         "zw": f"{v[:2]}.{v[2:4]}.{v[4:6]}-{{ZWSP}}{v[6:9]}.{v[9:]}",
-        "nbsp": f"{v[:6]}{{NBSP}}{v[6:9]}{{NBSP}}{v[9:]}", "dash": f"{v[:6]}-{v[6:9]}-{v[9:]}",
+        "nbsp": f"{v[:6]}{{NBSP}}{v[6:9]}{{NBSP}}{v[9:]}",
+        "dash": f"{v[:6]}-{v[6:9]}-{v[9:]}",
     }[fmt or "dots"]
 
 
-def cnp_(dob: dt.date, sex: str) -> str:
+# The personal numbers that are a date of birth, a serial and one check digit: the digits before the
+# check digit, for a date of birth and a sex.
+def _cnp_base(dob: dt.date, sex: str) -> str:
+    s = {(True, "M"): "1", (True, "F"): "2", (False, "M"): "5", (False, "F"): "6"}[(dob.year < 2000, sex)]
+    county = RNG.choice(["04", "08", "12", "22", "26", "33", "37", "39"])
+    return f"{s}{dob:%y%m%d}{county}{RNG.randrange(1, 999):03d}"
+
+
+def _egn_base(dob: dt.date, sex: str) -> str:
+    m = dob.month + (40 if dob.year >= 2000 else 0)
+    r = RNG.randrange(0, 100)
+    d9 = RNG.choice("02468" if sex == "M" else "13579")
+    return f"{dob.year % 100:02d}{m:02d}{dob.day:02d}{r:02d}{d9}"
+
+
+def _pesel_base(dob: dt.date, sex: str) -> str:
+    m = dob.month + (20 if dob.year >= 2000 else 0)
+    s = RNG.choice("13579" if sex == "M" else "02468")
+    return f"{dob.year % 100:02d}{m:02d}{dob.day:02d}{RNG.randrange(0, 1000):03d}{s}"
+
+
+DATED: dict[str, tuple[ModuleType, Callable[[dt.date, str], str]]] = {
+    "CNP": (cnp, _cnp_base),
+    "EGN": (egn, _egn_base),
+    "PESEL": (pesel, _pesel_base),
+}
+
+
+def dated_id(kind: str, dob: dt.date, sex: str) -> str:
+    """A Romanian CNP, Bulgarian EGN or Polish PESEL of a person born on ``dob``."""
+    check, base_of = DATED[kind]
+
     def make() -> str:
-        s = {(True, "M"): "1", (True, "F"): "2", (False, "M"): "5", (False, "F"): "6"}[(dob.year < 2000, sex)]
-        county = RNG.choice(["04", "08", "12", "22", "26", "33", "37", "39"])
-        base = f"{s}{dob:%y%m%d}{county}{RNG.randrange(1, 999):03d}"
-        return base + cnp.calc_check_digit(base)
-    v = _fresh(make)
-    assert cnp.is_valid(v) and cnp.get_birth_date(v) == dob
-    return v
+        base = base_of(dob, sex)
+        return base + check.calc_check_digit(base)
 
-
-def egn_(dob: dt.date, sex: str) -> str:
-    def make() -> str:
-        m = dob.month + (40 if dob.year >= 2000 else 0)
-        r = RNG.randrange(0, 100)
-        d9 = RNG.choice("02468" if sex == "M" else "13579")
-        base = f"{dob.year % 100:02d}{m:02d}{dob.day:02d}{r:02d}{d9}"
-        return base + egn.calc_check_digit(base)
-    v = _fresh(make)
-    assert egn.is_valid(v) and egn.get_birth_date(v) == dob
-    return v
-
-
-def pesel_(dob: dt.date, sex: str) -> str:
-    def make() -> str:
-        m = dob.month + (20 if dob.year >= 2000 else 0)
-        s = RNG.choice("13579" if sex == "M" else "02468")
-        base = f"{dob.year % 100:02d}{m:02d}{dob.day:02d}{RNG.randrange(0, 1000):03d}{s}"
-        return base + pesel.calc_check_digit(base)
-    v = _fresh(make)
-    assert pesel.is_valid(v) and pesel.get_birth_date(v) == dob
-    return v
+    return _fresh_valid(make, check, dob)
 
 
 def ric_(dob: dt.date, sex: str) -> str:
     def make() -> str:
-        areas = ["350128", "350181", "330302", "330381", "320583", "440106", "370202", "350102", "350103",
-                 "330103", "350121", "330324", "110105", "310110"]
+        areas = [
+            "350128",
+            "350181",
+            "330302",
+            "330381",
+            "320583",
+            "440106",
+            "370202",
+            "350102",
+            "350103",
+            "330103",
+            "350121",
+            "330324",
+            "110105",
+            "310110",
+        ]
         RNG.shuffle(areas)
         seq = RNG.randrange(0, 100) * 10 + RNG.choice([1, 3, 5, 7, 9] if sex == "M" else [0, 2, 4, 6, 8])
         for area in areas:  # the area code must have existed at the date of birth
@@ -155,17 +185,16 @@ def ric_(dob: dt.date, sex: str) -> str:
             if ric.is_valid(v):
                 return v
         raise RuntimeError(f"no valid RIC area for {dob}")
-    v = _fresh(make)
-    assert ric.is_valid(v) and ric.get_birth_date(v) == dob, v
-    return v
+
+    return _fresh_valid(make, ric, dob)
 
 
 def cpf_() -> str:
     def make() -> str:
         base = f"{RNG.randrange(10**8, 10**9):09d}"
         return base + cpf._calc_check_digits(base)
-    v = _fresh(make)
-    assert cpf.is_valid(v)
+
+    v = _fresh_valid(make, cpf)
     return f"{v[:3]}.{v[3:6]}.{v[6:9]}-{v[9:]}"
 
 
@@ -173,15 +202,12 @@ def nie_() -> str:
     def make() -> str:
         base = RNG.choice("XYZ") + f"{RNG.randrange(0, 10**7):07d}"
         return base + nie.calc_check_digit(base)
-    v = _fresh(make)
-    assert nie.is_valid(v)
-    return v
+
+    return _fresh_valid(make, nie)
 
 
 def bsn_() -> str:
-    v = _fresh(lambda: _bsn_complete(f"{RNG.randrange(10**7, 10**8):08d}"))
-    assert bsn.is_valid(v), v
-    return v
+    return _fresh_valid(lambda: _bsn_complete(f"{RNG.randrange(10**7, 10**8):08d}"), bsn)
 
 
 def _bsn_complete(base: str) -> str:
@@ -195,22 +221,41 @@ def tckn_() -> str:
     def make() -> str:
         base = f"{RNG.randrange(1, 10)}{RNG.randrange(0, 10**8):08d}"
         return base + tckimlik.calc_check_digits(base)
-    v = _fresh(make)
-    assert tckimlik.is_valid(v)
-    return v
+
+    return _fresh_valid(make, tckimlik)
 
 
 BBAN = {
-    "RO": "4A16n", "BG": "4A6n8n", "LT": "16n", "NL": "4A10n", "DE": "18n", "LU": "3n13c", "GB": "4A14n",
-    "TR": "5n1z16n", "UA": "6n19n", "MD": "2A18n", "AL": "8n16n", "GE": "2A16n", "PL": "24n", "PT": "21n",
-    "IT": "1A10n12c", "FR": "10n11c2n", "CZ": "20n", "SK": "20n", "HU": "24n",
+    "RO": "4A16n",
+    "BG": "4A6n8n",
+    "LT": "16n",
+    "NL": "4A10n",
+    "DE": "18n",
+    "LU": "3n13c",
+    "GB": "4A14n",
+    "TR": "5n1z16n",
+    "UA": "6n19n",
+    "MD": "2A18n",
+    "AL": "8n16n",
+    "GE": "2A16n",
+    "PL": "24n",
+    "PT": "21n",
+    "IT": "1A10n12c",
+    "FR": "10n11c2n",
+    "CZ": "20n",
+    "SK": "20n",
+    "HU": "24n",
 }
 
 
 BANKS = {
-    "RO": ["BTRL", "BRDE", "RNCB", "INGB", "BACX", "CECE"], "BG": ["UNCR", "BPBI", "FINV", "STSA", "RZBB"],
-    "NL": ["INGB", "RABO", "ABNA", "KNAB", "BUNQ", "TRIO"], "GB": ["BARC", "HBUK", "LOYD", "NWBK", "MONZ"],
-    "GE": ["TB", "BG"], "MD": ["AG", "MO", "VI"], "IT": ["X"],
+    "RO": ["BTRL", "BRDE", "RNCB", "INGB", "BACX", "CECE"],
+    "BG": ["UNCR", "BPBI", "FINV", "STSA", "RZBB"],
+    "NL": ["INGB", "RABO", "ABNA", "KNAB", "BUNQ", "TRIO"],
+    "GB": ["BARC", "HBUK", "LOYD", "NWBK", "MONZ"],
+    "GE": ["TB", "BG"],
+    "MD": ["AG", "MO", "VI"],
+    "IT": ["X"],
 }
 
 
@@ -221,9 +266,12 @@ def _bban(spec: str, cc: str = "") -> str:
         return bank + _bban(rest)
     out = []
     for n, kind in re.findall(r"(\d+)([Ancz])", spec):
-        alphabet = {"A": string.ascii_uppercase, "n": string.digits,
-                    "c": string.ascii_uppercase + string.digits,
-                    "z": "0"}[kind]
+        alphabet = {
+            "A": string.ascii_uppercase,
+            "n": string.digits,
+            "c": string.ascii_uppercase + string.digits,
+            "z": "0",
+        }[kind]
         out.append("".join(RNG.choice(alphabet) for _ in range(int(n))))
     return "".join(out)
 
@@ -238,6 +286,7 @@ def iban_(cc: str) -> str:
             bban = _bban(BBAN[cc], cc)
         check = 98 - int("".join(str(int(c, 36)) for c in bban + cc + "00")) % 97
         return f"{cc}{check:02d}{bban}"
+
     for _ in range(200):
         v = _fresh(make)
         if std_iban.is_valid(v):
@@ -246,7 +295,7 @@ def iban_(cc: str) -> str:
 
 
 def fmt_iban(v: str, fmt: str) -> str:
-    groups = [v[i:i + 4] for i in range(0, len(v), 4)]
+    groups = [v[i : i + 4] for i in range(0, len(v), 4)]
     if fmt == "compact":
         return v
     if fmt == "lower":
@@ -272,7 +321,7 @@ def render(kind: str, args: list[str]) -> str:
     if kind in ("NRN", "BIS"):
         return fmt_nrn(nrn(_date(args[0]), args[1], kind == "BIS"), args[2] if len(args) > 2 else "dots")
     if kind in ("CNP", "EGN", "PESEL", "RIC"):
-        v = {"CNP": cnp_, "EGN": egn_, "PESEL": pesel_, "RIC": ric_}[kind](_date(args[0]), args[1])
+        v = ric_(_date(args[0]), args[1]) if kind == "RIC" else dated_id(kind, _date(args[0]), args[1])
         if len(args) > 2 and args[2] == "fw":
             v = v.translate(FW)
         return v
@@ -300,6 +349,7 @@ def fill() -> int:
             n += 1
             args = [a for a in m.group(2).split("|")[1:]]
             return render(m.group(1), args)
+
         new = PH_RE.sub(rep, raw)
         if new != raw:
             path.write_text(new, encoding="utf-8")
@@ -308,12 +358,20 @@ def fill() -> int:
 
 
 def sample() -> int:
-    print(render("NRN", ["1991-04-02", "F", "dots"]), render("BIS", ["2006-01-01", "M", "dots"]),
-          render("CNP", ["1987-05-06", "M"]), render("EGN", ["2001-03-09", "F"]),
-          render("PESEL", ["1994-12-01", "M"]), render("RIC", ["1992-07-08", "F"]), render("CPF", []),
-          render("NIE", []), render("BSN", []), render("TCKN", []),
-          *(render("IBAN", [cc]) for cc in ["BE", "RO", "BG", "LT", "NL", "DE", "GB", "TR", "UA", "MD"]),
-          sep="\n")
+    print(
+        render("NRN", ["1991-04-02", "F", "dots"]),
+        render("BIS", ["2006-01-01", "M", "dots"]),
+        render("CNP", ["1987-05-06", "M"]),
+        render("EGN", ["2001-03-09", "F"]),
+        render("PESEL", ["1994-12-01", "M"]),
+        render("RIC", ["1992-07-08", "F"]),
+        render("CPF", []),
+        render("NIE", []),
+        render("BSN", []),
+        render("TCKN", []),
+        *(render("IBAN", [cc]) for cc in ["BE", "RO", "BG", "LT", "NL", "DE", "GB", "TR", "UA", "MD"]),
+        sep="\n",
+    )
     return 0
 
 

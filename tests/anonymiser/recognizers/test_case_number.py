@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from anonymiser.detect import detect
 from anonymiser.labels import CASE_NUMBER
-from anonymiser.recognizers.base import Document
 from anonymiser.recognizers.case_number import CaseNumberRecognizer
+from tests.anonymiser.recognizers.helpers import covered, value_set_finder
 
-RECOGNIZER = CaseNumberRecognizer()
-
-
-def values(text: str) -> set[str]:
-    spans = list(RECOGNIZER.find(Document(text)))
-    assert all(s.label == CASE_NUMBER for s in spans)
-    return {text[s.start : s.end] for s in spans}
+values = value_set_finder(CaseNumberRecognizer(), CASE_NUMBER)
 
 
 @pytest.mark.parametrize(
@@ -55,13 +48,7 @@ def values(text: str) -> set[str]:
 )
 def test_finds_case_numbers(text: str, value: str) -> None:
     assert value in values(text)
-    start = text.index(value)
-    spans = detect(text)
-    assert all(
-        any(s.start <= i < s.end for s in spans)
-        for i in range(start, start + len(value))
-        if text[i].isalnum()
-    )
+    assert covered(text, value)
 
 
 @pytest.mark.parametrize(
@@ -105,13 +92,7 @@ def test_near_misses_are_not_case_numbers(text: str) -> None:
 )
 def test_finds_prefixed_immigration_files_and_court_references(text: str, value: str) -> None:
     assert value in values(text)
-    start = text.index(value)
-    spans = detect(text)
-    assert all(
-        any(s.start <= i < s.end for s in spans)
-        for i in range(start, start + len(value))
-        if text[i].isalnum()
-    )
+    assert covered(text, value)
 
 
 @pytest.mark.parametrize(

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from anonymiser.detect import detect
 from anonymiser.labels import IBAN
-from anonymiser.recognizers.base import Document
 from anonymiser.recognizers.iban import IbanRecognizer
+from tests.anonymiser.recognizers.helpers import covered, value_list_finder
 
-RECOGNIZER = IbanRecognizer()
-
-
-def values(text: str) -> list[str]:
-    spans = list(RECOGNIZER.find(Document(text)))
-    assert all(s.label == IBAN for s in spans)
-    return [text[s.start : s.end] for s in spans]
+values = value_list_finder(IbanRecognizer(), IBAN)
 
 
 @pytest.mark.parametrize(
@@ -41,9 +34,7 @@ def values(text: str) -> list[str]:
 )
 def test_finds_ibans(text: str, value: str) -> None:
     assert value in values(text)
-    start = text.index(value)
-    spans = detect(text)
-    assert all(any(s.start <= i < s.end for s in spans) for i in range(start, start + len(value)))
+    assert covered(text, value, every_character=True)
 
 
 def test_two_ibans_joined_by_a_word_are_both_found() -> None:

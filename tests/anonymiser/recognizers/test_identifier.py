@@ -6,16 +6,10 @@ import pytest
 
 from anonymiser.detect import detect
 from anonymiser.labels import IDENTIFIER
-from anonymiser.recognizers.base import Document
 from anonymiser.recognizers.identifier import IdentifierRecognizer
+from tests.anonymiser.recognizers.helpers import value_set_finder
 
-RECOGNIZER = IdentifierRecognizer()
-
-
-def values(text: str) -> set[str]:
-    spans = list(RECOGNIZER.find(Document(text)))
-    assert all(s.label == IDENTIFIER for s in spans)
-    return {text[s.start : s.end] for s in spans}
+values = value_set_finder(IdentifierRecognizer(), IDENTIFIER)
 
 
 @pytest.mark.parametrize(

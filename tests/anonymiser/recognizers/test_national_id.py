@@ -9,26 +9,10 @@ import pytest
 
 from anonymiser.detect import detect
 from anonymiser.labels import NATIONAL_ID
-from anonymiser.recognizers.base import Document
 from anonymiser.recognizers.national_id import NationalIdRecognizer
+from tests.anonymiser.recognizers.helpers import covered, value_set_finder
 
-RECOGNIZER = NationalIdRecognizer()
-
-
-def values(text: str) -> set[str]:
-    spans = list(RECOGNIZER.find(Document(text)))
-    assert all(s.label == NATIONAL_ID for s in spans)
-    return {text[s.start : s.end] for s in spans}
-
-
-def covered(text: str, value: str) -> bool:
-    start = text.index(value)
-    spans = detect(text)
-    return all(
-        any(s.start <= i < s.end for s in spans)
-        for i in range(start, start + len(value))
-        if text[i].isalnum()
-    )
+values = value_set_finder(NationalIdRecognizer(), NATIONAL_ID)
 
 
 @pytest.mark.parametrize(

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from anonymiser.detect import detect
 from anonymiser.labels import PASSPORT
-from anonymiser.recognizers.base import Document
 from anonymiser.recognizers.passport import PassportRecognizer
+from tests.anonymiser.recognizers.helpers import covered, value_set_finder
 
-RECOGNIZER = PassportRecognizer()
-
-
-def values(text: str) -> set[str]:
-    spans = list(RECOGNIZER.find(Document(text)))
-    assert all(s.label == PASSPORT for s in spans)
-    return {text[s.start : s.end] for s in spans}
+values = value_set_finder(PassportRecognizer(), PASSPORT)
 
 
 @pytest.mark.parametrize(
@@ -46,9 +39,7 @@ def values(text: str) -> set[str]:
 )
 def test_finds_passports(text: str, value: str) -> None:
     assert value in values(text)
-    start = text.index(value)
-    spans = detect(text)
-    assert all(any(s.start <= i < s.end for s in spans) for i in range(start, start + len(value)))
+    assert covered(text, value, every_character=True)
 
 
 @pytest.mark.parametrize(

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from anonymiser.detect import detect
 from anonymiser.labels import PHONE
-from anonymiser.recognizers.base import Document
 from anonymiser.recognizers.phone import PhoneRecognizer
+from tests.anonymiser.recognizers.helpers import covered, value_list_finder
 
-RECOGNIZER = PhoneRecognizer()
-
-
-def values(text: str) -> list[str]:
-    spans = list(RECOGNIZER.find(Document(text)))
-    assert all(s.label == PHONE for s in spans)
-    return [text[s.start : s.end] for s in spans]
+values = value_list_finder(PhoneRecognizer(), PHONE)
 
 
 @pytest.mark.parametrize(
@@ -57,13 +50,7 @@ def values(text: str) -> list[str]:
 )
 def test_finds_phones(text: str, value: str) -> None:
     assert value in values(text)
-    start = text.index(value)
-    spans = detect(text)
-    assert all(
-        any(s.start <= i < s.end for s in spans)
-        for i in range(start, start + len(value))
-        if text[i].isalnum()
-    )
+    assert covered(text, value)
 
 
 def test_two_numbers_joined_by_a_slash_are_two_phones() -> None:
