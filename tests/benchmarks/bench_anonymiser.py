@@ -23,7 +23,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPORA = [ROOT.parent / "shared" / "corpus" / "dev.jsonl", ROOT / "tests" / "corpus" / "heldout.jsonl"]
+CORPORA = [
+    ROOT.parent / "shared" / "corpus" / "dev.jsonl",
+    ROOT / "tests" / "corpus" / "heldout.jsonl",
+    ROOT / "tests" / "corpus2" / "heldout2.jsonl",
+]
 ANONYMISER = Path(sys.executable).with_name("anonymiser")
 
 
