@@ -54,7 +54,8 @@ _STRONG_TRIGGERS = (
     r"une?\s+certaine?|een\s+zekere|a\s+certain|ein(?:e|er)?\s+gewisse[rn]?|enregistr[ée]e?\s+sous|"
     r"opgeslagen\s+onder|saved\s+under|gespeichert\s+(?:als|unter)|"
     r"la\s+famille|de\s+familie|the\s+family|familie|famille|slachtoffer|victime|victim|opfer|"
-    r"verdachte|suspecte?|pr[ée]venue?|beschuldigte[nr]?|betrokkene|int[ée]ress[ée]e?|cli[ëe]nte?|"
+    r"verdachte|suspecte?|pr[ée]venue?|beklaagden?|accused|defendants?|angeklagte[rn]?|inculp[ée]e?|"
+    r"beschuldigte[nr]?|betrokkene|int[ée]ress[ée]e?|cli[ëe]nte?|"
     r"werkgever|employeur|employer|arbeitgeber|g[ée]rante?|zaakvoerder|zaakvoerster|uitbaters?|"
     r"uitbaatster|exploitante?|eigenaars?|eigenares|propri[ée]taire|owner|manager|"
     r"echtgeno(?:ot|te)|[ée]pou(?:x|se)|mari|husband|wife|vriend(?:in)?|amie?|friend|boyfriend|"
@@ -249,7 +250,8 @@ class PersonRecognizer(Recognizer):
         seg: list[_Tok] = []
         for tok in run:
             # a title opens a name ("Mme Yvette"); after a name word it is part of it ("Mai ANH")
-            title = tok.key in TITLES and not seg
+            # a title is written as one ("Meester", "Mr"); in capitals it is a surname ("MEESTER")
+            title = tok.key in TITLES and not seg and not (tok.upper and len(tok.key) > 3)
             if (title or tok.key in ACRONYMS or self._institution(tok)) and tok.key not in PARTICLES:
                 if seg and (trimmed := self._trim(seg)):
                     yield trimmed
@@ -343,6 +345,8 @@ class PersonRecognizer(Recognizer):
 
     def _institution(self, tok: _Tok) -> bool:
         key = tok.key
+        if tok.upper and key in TITLES:
+            return False  # "DE MEESTER", "PAPA": a surname in capitals, not a role
         if key in self.lex.non_names:
             return True
         return "-" in key and any(
@@ -372,7 +376,8 @@ class PersonRecognizer(Recognizer):
     def _decide(self, doc: Document, seg: list[_Tok]) -> bool | None:
         """True: a name. False: not a name. None: undecided (ask the model)."""
         lang = doc.lang_at(seg[0].start)
-        words = [t for t in seg if not t.initial and t.key not in PARTICLES]
+        # a particle in capitals is a surname of its own: "Mr LE", "DE MEESTER"
+        words = [t for t in seg if not t.initial and (t.key not in PARTICLES or (t.upper and len(seg) == 1))]
         if not words:
             # initials alone ("E.B."), named as a person by the context
             return len(seg) >= 2 and all(t.initial for t in seg) and self._triggered(doc, seg)

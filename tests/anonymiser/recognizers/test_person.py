@@ -80,3 +80,17 @@ def test_a_name_found_once_is_found_again(recognizer: PersonRecognizer) -> None:
 )
 def test_leaves_places_institutions_and_ordinary_words(recognizer: PersonRecognizer, text: str) -> None:
     assert found(recognizer, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mr LE was identified at the border in Calais.", "LE"),
+        ("Beklaagde: DE MEESTER, zaakvoerder van de firma.", "DE MEESTER"),
+        ("Le prévenu, PAPA Joseph, était absent à l'audience.", "PAPA Joseph"),
+    ],
+)
+def test_particles_and_role_words_in_capitals_are_surnames(
+    recognizer: PersonRecognizer, text: str, name: str
+) -> None:
+    assert name in found(recognizer, text)
