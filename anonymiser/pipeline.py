@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -430,11 +430,19 @@ def _fold(value: str) -> str:
     return "".join(parts)
 
 
-def _word(pattern: str, *, ignore_case: bool = True) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE if ignore_case else 0)
+def _word(pattern: str, *, ignore_case: bool = True) -> str:
+    flags = "i" if ignore_case else "-i"
+    return rf"(?{flags}:(?<!\w){pattern}(?!\w))"
 
 
-def _name_patterns(value: str) -> Iterator[re.Pattern[str]]:
+def _one_of(alternatives: Iterable[str]) -> re.Pattern[str] | None:
+    """One compiled pattern for several variants of one value (compiling is the costly part);
+    the variants come longest first, so where several match the longest is taken."""
+    alternatives = list(alternatives)
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+def _name_patterns(value: str) -> Iterator[str]:
     variants = {value.strip()}
     for token in value.split():
         variants.add(token)
@@ -467,35 +475,41 @@ def _loose(value: str) -> str:
     return r"[\s,]+".join(_fold(part) for part in value.split())
 
 
-def _address_patterns(value: str) -> Iterator[re.Pattern[str]]:
+def _address_patterns(value: str) -> Iterator[str]:
     parts = [p.strip() for p in re.split(r"[,\n;]", value) if p.strip()]
-    for part in {value.strip(), *parts, *(_HOUSE_NUMBER.sub("", p) for p in parts)}:
+    variants = {value.strip(), *parts, *(_HOUSE_NUMBER.sub("", p) for p in parts)}
+    for part in sorted(variants, key=len, reverse=True):
         if len(part) >= 5 and any(c.isalpha() for c in part):
             yield _word(_loose(part))
 
 
-def _organisation_patterns(value: str) -> Iterator[re.Pattern[str]]:
-    for variant in {value.strip(), _LEGAL_FORMS.sub("", value).strip()}:
+def _organisation_patterns(value: str) -> Iterator[str]:
+    variants = {value.strip(), _LEGAL_FORMS.sub("", value).strip()}
+    for variant in sorted(variants, key=len, reverse=True):
         if sum(c.isalnum() for c in variant) >= 3:
             yield _word(_loose(variant))
 
 
-def _date_patterns(day: date) -> Iterator[re.Pattern[str]]:
+def _date_patterns(day: date) -> Iterator[str]:
     d, m, y = day.day, day.month, day.year
     sep = r"\s?[./\-]\s?"
-    yield re.compile(rf"(?<!\d)0?{d}{sep}0?{m}{sep}(?:{y}|{y % 100:02d})(?!\d)")
-    yield re.compile(rf"(?<!\d){y}{sep}0?{m}{sep}0?{d}(?!\d)")
+    yield rf"(?<!\d)0?{d}{sep}0?{m}{sep}(?:{y}|{y % 100:02d})(?!\d)"
+    yield rf"(?<!\d){y}{sep}0?{m}{sep}0?{d}(?!\d)"
     names = "|".join(
         re.escape(n) for n in sorted({*_MONTHS[m - 1], *(n[:3] for n in _MONTHS[m - 1])}, key=len)[::-1]
     )
-    yield re.compile(rf"(?<!\d)0?{d}(?:st|nd|rd|th|er|e)?\s+(?:{names})\.?,?\s+{y}(?!\d)", re.IGNORECASE)
-    yield re.compile(rf"(?<!\w)(?:{names})\.?\s+0?{d}(?:st|nd|rd|th)?,?\s+{y}(?!\d)", re.IGNORECASE)
+    yield rf"(?i:(?<!\d)0?{d}(?:st|nd|rd|th|er|e)?\s+(?:{names})\.?,?\s+{y}(?!\d))"
+    yield rf"(?i:(?<!\w)(?:{names})\.?\s+0?{d}(?:st|nd|rd|th)?,?\s+{y}(?!\d))"
 
 
 def _known_patterns(raw: RawCase) -> Iterator[tuple[re.Pattern[str], str]]:
-    for name in (raw.first_name, raw.last_name, *raw.aliases):
-        if name:
-            yield from ((p, PERSON) for p in _name_patterns(name))
+    names = [
+        p for name in (raw.first_name, raw.last_name, *raw.aliases) if name for p in _name_patterns(name)
+    ]
+    # all the record's names in one pattern, longest variant first
+    combined = _one_of(sorted(set(names), key=len, reverse=True))
+    if combined is not None:
+        yield combined, PERSON
     if raw.email:
         yield re.compile(re.escape(raw.email), re.IGNORECASE), EMAIL
     identifiers = (
@@ -511,10 +525,13 @@ def _known_patterns(raw: RawCase) -> Iterator[tuple[re.Pattern[str], str]]:
     phone = _phone_pattern(raw.phone) if raw.phone else None
     if phone is not None:
         yield phone, PHONE
-    if raw.address:
-        yield from ((p, ADDRESS) for p in _address_patterns(raw.address))
-    if raw.employer_name:
-        yield from ((p, ORGANIZATION) for p in _organisation_patterns(raw.employer_name))
+    for value, variants, label in (
+        (raw.address, _address_patterns, ADDRESS),
+        (raw.employer_name, _organisation_patterns, ORGANIZATION),
+    ):
+        combined = _one_of(variants(value)) if value else None
+        if combined is not None:
+            yield combined, label
     if isinstance(raw.birth_date, str) and len(raw.birth_date) >= 6:
         yield re.compile(re.escape(raw.birth_date)), DATE_OF_BIRTH
     try:
@@ -522,7 +539,9 @@ def _known_patterns(raw: RawCase) -> Iterator[tuple[re.Pattern[str], str]]:
     except GeneraliseError:
         birth = None
     if birth is not None:
-        yield from ((p, DATE_OF_BIRTH) for p in _date_patterns(birth))
+        dates = _one_of(_date_patterns(birth))
+        if dates is not None:
+            yield dates, DATE_OF_BIRTH
 
 
 def _known_spans(text: str, raw: RawCase) -> Iterator[Span]:
