@@ -16,6 +16,17 @@ FORBIDDEN: dict[str, frozenset[str]] = {
 }
 
 
+def _imports_by_name(node: ast.AST) -> bool:
+    """``importlib.import_module("name")`` with a literal name."""
+    return (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "import_module"
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
+
+
 def imported_roots(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     roots: set[str] = set()
@@ -24,9 +35,9 @@ def imported_roots(path: Path) -> set[str]:
             roots.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             roots.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "import_module":
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                roots.add(node.args[0].value.split(".")[0])
+        elif _imports_by_name(node):
+            assert isinstance(node, ast.Call) and isinstance(node.args[0], ast.Constant)
+            roots.add(str(node.args[0].value).split(".")[0])
     return roots
 
 

@@ -44,17 +44,37 @@ SRC_DIR = HERE / "src"
 OUT_FILE = HERE / "heldout.jsonl"
 
 LABELS = (
-    "PERSON", "NATIONAL_ID", "PASSPORT", "PHONE", "EMAIL", "ADDRESS", "IBAN", "LICENSE_PLATE",
-    "DATE_OF_BIRTH", "DATE", "ORGANIZATION", "CASE_NUMBER", "ONLINE_ID",
+    "PERSON",
+    "NATIONAL_ID",
+    "PASSPORT",
+    "PHONE",
+    "EMAIL",
+    "ADDRESS",
+    "IBAN",
+    "LICENSE_PLATE",
+    "DATE_OF_BIRTH",
+    "DATE",
+    "ORGANIZATION",
+    "CASE_NUMBER",
+    "ONLINE_ID",
 )
 LANGS = ("nl", "fr", "en", "de", "mixed")
 SOURCES = (
-    "police", "labour_inspection", "social_inspection", "immigration", "prosecutor", "ngo",
+    "police",
+    "labour_inspection",
+    "social_inspection",
+    "immigration",
+    "prosecutor",
+    "ngo",
     "child_protection",
 )
 ESCAPES = {
-    "{ZWSP}": "\u200b", "{NBSP}": "\u00a0", "{NNBSP}": "\u202f", "{SHY}": "\u00ad",
-    "{WJ}": "\u2060", "{TAB}": "\t",
+    "{ZWSP}": "\u200b",
+    "{NBSP}": "\u00a0",
+    "{NNBSP}": "\u202f",
+    "{SHY}": "\u00ad",
+    "{WJ}": "\u2060",
+    "{TAB}": "\t",
 }
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 MIN_WORDS, MAX_WORDS = 40, 160
@@ -74,6 +94,7 @@ class CorpusError(Exception):
 
 # ---------------------------------------------------------------- normalisation helpers
 
+
 def fold(s: str) -> str:
     """NFKC (full-width digits, NBSP -> space) and drop zero-width / soft-hyphen characters."""
     s = unicodedata.normalize("NFKC", s)
@@ -85,20 +106,23 @@ def alnum(s: str) -> str:
 
 
 MONTHS = {}
-for _i, _names in enumerate([
-    "januari jan janvier janv january januar jänner",
-    "februari feb février fevrier févr fevr february februar",
-    "maart mrt mars march märz maerz mar",
-    "april apr avril avr",
-    "mei mai may",
-    "juni jun juin june",
-    "juli jul juillet juil july",
-    "augustus aug août aout august",
-    "september sep sept septembre",
-    "oktober okt octobre oct october",
-    "november nov novembre",
-    "december dec décembre decembre déc dezember dez",
-], start=1):
+for _i, _names in enumerate(
+    [
+        "januari jan janvier janv january januar jänner",
+        "februari feb février fevrier févr fevr february februar",
+        "maart mrt mars march märz maerz mar",
+        "april apr avril avr",
+        "mei mai may",
+        "juni jun juin june",
+        "juli jul juillet juil july",
+        "augustus aug août aout august",
+        "september sep sept septembre",
+        "oktober okt octobre oct october",
+        "november nov novembre",
+        "december dec décembre decembre déc dezember dez",
+    ],
+    start=1,
+):
     for _n in _names.split():
         MONTHS[_n] = _i
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -106,9 +130,12 @@ DATE_PATTERNS = [
     (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$"), ("d", "m", "y")),
     (re.compile(r"^(\d{4})[./-](\d{1,2})[./-](\d{1,2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{1,2})[./](\d{1,2})\.?$"), ("d", "m")),
-    (re.compile(
-        rf"^(?:the )?(\d{{1,2}})(?:st|nd|rd|th|er|e|ste|de|\.)?(?: of)? ({_MON})\.?(?:,? (\d{{4}}))?$"),
-     ("d", "M", "y")),
+    (
+        re.compile(
+            rf"^(?:the )?(\d{{1,2}})(?:st|nd|rd|th|er|e|ste|de|\.)?(?: of)? ({_MON})\.?(?:,? (\d{{4}}))?$"
+        ),
+        ("d", "M", "y"),
+    ),
     (re.compile(rf"^({_MON})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?$"), ("M", "d", "y")),
 ]
 
@@ -141,16 +168,49 @@ def parse_date(s: str) -> tuple[int | None, int, int] | None:
 
 SPELLED = {
     # nl
-    "nul": "0", "een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
-    "zeven": "7", "acht": "8", "negen": "9",
+    "nul": "0",
+    "een": "1",
+    "één": "1",
+    "twee": "2",
+    "drie": "3",
+    "vier": "4",
+    "vijf": "5",
+    "zes": "6",
+    "zeven": "7",
+    "acht": "8",
+    "negen": "9",
     # fr
-    "zéro": "0", "zero": "0", "un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5",
-    "six": "6", "sept": "7", "huit": "8", "neuf": "9",
+    "zéro": "0",
+    "zero": "0",
+    "un": "1",
+    "une": "1",
+    "deux": "2",
+    "trois": "3",
+    "quatre": "4",
+    "cinq": "5",
+    "six": "6",
+    "sept": "7",
+    "huit": "8",
+    "neuf": "9",
     # en
-    "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "seven": "7", "eight": "8",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "seven": "7",
+    "eight": "8",
     "nine": "9",
     # de
-    "null": "0", "eins": "1", "zwei": "2", "zwo": "2", "drei": "3", "fünf": "5", "sechs": "6", "sieben": "7",
+    "null": "0",
+    "eins": "1",
+    "zwei": "2",
+    "zwo": "2",
+    "drei": "3",
+    "fünf": "5",
+    "sechs": "6",
+    "sieben": "7",
     "neun": "9",
     "plus": "+",
 }
@@ -214,6 +274,7 @@ def _bd(mod: Any) -> Callable[[str], dt.date | None]:
             return d if isinstance(d, dt.date) else None
         except Exception:
             return None
+
     return get
 
 
@@ -242,6 +303,7 @@ def national_id_kinds(s: str) -> list[tuple[str, dt.date | None]]:
 
 # ---------------------------------------------------------------- parsing
 
+
 def parse_src_text(raw: str) -> tuple[str, list[dict[str, Any]]]:
     for esc, ch in ESCAPES.items():
         raw = raw.replace(esc, ch)
@@ -250,7 +312,7 @@ def parse_src_text(raw: str) -> tuple[str, list[dict[str, Any]]]:
     pos = 0
     length = 0
     for m in MARK_RE.finditer(raw):
-        before = raw[pos:m.start()]
+        before = raw[pos : m.start()]
         text_parts.append(before)
         length += len(before)
         label, surface = m.group(1), m.group(2)
@@ -301,8 +363,31 @@ def read_sources(src_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
 # ---------------------------------------------------------------- checks
 
 NAME_PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "le", "la", "el", "al", "ben", "bin", "da", "das", "do",
-    "dos", "du", "des", "di", "ait", "abu", "abou", "ter", "ten",
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "le",
+    "la",
+    "el",
+    "al",
+    "ben",
+    "bin",
+    "da",
+    "das",
+    "do",
+    "dos",
+    "du",
+    "des",
+    "di",
+    "ait",
+    "abu",
+    "abou",
+    "ter",
+    "ten",
 }
 
 LEAK_PATTERNS = [
@@ -440,18 +525,20 @@ def check_record(rec: dict[str, Any]) -> list[str]:
             covered[i] = True
     # every mention of an annotated person is annotated (also a repeated first name or surname)
     name_tokens = {
-        w for sp in spans if sp["label"] == "PERSON"
+        w
+        for sp in spans
+        if sp["label"] == "PERSON"
         for w in re.findall(r"[^\W\d_]+", fold(sp["text"]))
         if len(w) >= 3 and w.lower() not in NAME_PARTICLES
     }
     for w in sorted(name_tokens):
         for m in re.finditer(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text):
-            if not any(covered[m.start():m.end()]):
+            if not any(covered[m.start() : m.end()]):
                 p.append(f"{where} unannotated mention of person name {w!r} at {m.start()}")
     folded = text.replace("\u00a0", " ").replace("\u202f", " ")
     for name, rx in LEAK_PATTERNS:
         for m in rx.finditer(folded):
-            if not any(covered[m.start():m.end()]):
+            if not any(covered[m.start() : m.end()]):
                 p.append(f"{where} unannotated {name} {m.group(0)!r}")
     return p
 
@@ -494,6 +581,7 @@ def check_corpus(records: list[dict[str, Any]], *, full: bool = True) -> list[st
 
 
 # ---------------------------------------------------------------- build / io
+
 
 def build(src_dir: Path = SRC_DIR) -> list[dict[str, Any]]:
     records, problems = read_sources(src_dir)
@@ -547,10 +635,12 @@ def stats(records: list[dict[str, Any]]) -> str:
         lines.append(f"| {s} | {srcs[s]} |")
     lines.append("")
     words = [len(r["text"].split()) for r in records]
-    lines.append(f"texts: {len(records)}, spans: {sum(len(r['spans']) for r in records)}, "
-                 f"words per text: min {min(words)}, max {max(words)}, mean {sum(words) / len(words):.1f}, "
-                 f"texts with obfuscation (invisible/full-width characters, [at]/(dot)): "
-                 f"{sum(is_adversarial(r['text']) for r in records)}")
+    lines.append(
+        f"texts: {len(records)}, spans: {sum(len(r['spans']) for r in records)}, "
+        f"words per text: min {min(words)}, max {max(words)}, mean {sum(words) / len(words):.1f}, "
+        f"texts with obfuscation (invisible/full-width characters, [at]/(dot)): "
+        f"{sum(is_adversarial(r['text']) for r in records)}"
+    )
     return "\n".join(lines)
 
 

@@ -43,7 +43,14 @@ conv.ID_RE = re.compile(r"^h2-\d{3}$")
 CorpusError = conv.CorpusError
 LABELS, LANGS, SOURCES = conv.LABELS, conv.LANGS, conv.SOURCES
 IDENTIFIER_LABELS = (
-    "NATIONAL_ID", "PASSPORT", "PHONE", "EMAIL", "IBAN", "LICENSE_PLATE", "CASE_NUMBER", "ONLINE_ID",
+    "NATIONAL_ID",
+    "PASSPORT",
+    "PHONE",
+    "EMAIL",
+    "IBAN",
+    "LICENSE_PLATE",
+    "CASE_NUMBER",
+    "ONLINE_ID",
     "ADDRESS",
 )
 
@@ -58,8 +65,9 @@ def value_key(label: str, text: str) -> str:
         if digits.startswith("00"):
             digits = "+" + digits[2:]
         try:
-            return phonenumbers.format_number(phonenumbers.parse(digits, "BE"),
-                                              phonenumbers.PhoneNumberFormat.E164)
+            return phonenumbers.format_number(
+                phonenumbers.parse(digits, "BE"), phonenumbers.PhoneNumberFormat.E164
+            )
         except phonenumbers.NumberParseException:
             return digits
     if label == "PERSON":
@@ -124,7 +132,13 @@ def build(src_dir: Path = SRC_DIR) -> list[dict[str, Any]]:
 
 load, dumps, stats, main = conv.load, conv.dumps, conv.stats, conv.main
 check_record, national_id_kinds, iban_ok, phone_ok, email_ok, parse_date = (
-    conv.check_record, conv.national_id_kinds, conv.iban_ok, conv.phone_ok, conv.email_ok, conv.parse_date)
+    conv.check_record,
+    conv.national_id_kinds,
+    conv.iban_ok,
+    conv.phone_ok,
+    conv.email_ok,
+    conv.parse_date,
+)
 
 
 if __name__ == "__main__":
