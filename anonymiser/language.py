@@ -292,24 +292,32 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[\"'«(]?[A-ZÀ-ÖØ-Þ])|\n+")
 
 
+# each function word with the languages it belongs to: one lookup per word
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _FUNCTION_WORDS.items():
+    for _word in _words:
+        _LANGS_OF[_word] = (*_LANGS_OF.get(_word, ()), _lang)
+
+
 def word_votes(text: str) -> dict[str, int]:
     votes = dict.fromkeys(LANGUAGES, 0)
-    for m in _WORD.finditer(text):
-        w = m.group(0).lower()
-        for lang, words in _FUNCTION_WORDS.items():
-            if w in words:
-                votes[lang] += 1
+    langs_of = _LANGS_OF
+    for word in _WORD.findall(text.lower()):
+        for lang in langs_of.get(word, ()):
+            votes[lang] += 1
     return votes
+
+
+def _decide(votes: dict[str, int], default: str, minimum: int = 1) -> str:
+    ranked = sorted(votes.values(), reverse=True)
+    if ranked[0] < minimum or ranked[0] == ranked[1]:
+        return default
+    return max(LANGUAGES, key=lambda lang: votes[lang])
 
 
 def detect_language(text: str, default: str = "nl") -> str:
     """The most likely of nl, fr, en, de for ``text`` (``default`` when nothing decides)."""
-    votes = word_votes(text)
-    best = max(LANGUAGES, key=lambda lang: votes[lang])
-    ranked = sorted(votes.values(), reverse=True)
-    if ranked[0] == 0 or ranked[0] == ranked[1]:
-        return default
-    return best
+    return _decide(word_votes(text), default)
 
 
 def _sentence_bounds(text: str) -> Iterator[tuple[int, int]]:
@@ -323,15 +331,22 @@ def _sentence_bounds(text: str) -> Iterator[tuple[int, int]]:
 
 
 def split_sentences(text: str, hint: str | None = None) -> tuple[str, tuple[Sentence, ...]]:
-    """The language of the whole text and each sentence with its own language."""
-    whole = hint if hint in LANGUAGES else detect_language(text)
-    sentences = []
-    for start, end in _sentence_bounds(text):
-        piece = text[start:end]
-        votes = word_votes(piece)
-        ranked = sorted(votes.values(), reverse=True)
-        lang = whole
-        if ranked[0] >= 2 and ranked[0] > ranked[1]:
-            lang = max(LANGUAGES, key=lambda code: votes[code])
-        sentences.append(Sentence(start, end, lang))
-    return whole, tuple(sentences)
+    """The language of the whole text and each sentence with its own language.
+
+    Votes are counted once per sentence; the whole text's votes are their sum.
+    """
+    bounds = list(_sentence_bounds(text))
+    votes = [word_votes(text[start:end]) for start, end in bounds]
+    if hint in LANGUAGES:
+        whole = str(hint)
+    else:
+        total = dict.fromkeys(LANGUAGES, 0)
+        for v in votes:
+            for lang, n in v.items():
+                total[lang] += n
+        whole = _decide(total, "nl")
+    sentences = tuple(
+        Sentence(start, end, _decide(v, whole, minimum=2))
+        for (start, end), v in zip(bounds, votes, strict=True)
+    )
+    return whole, sentences

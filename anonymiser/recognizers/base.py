@@ -60,6 +60,17 @@ class Document:
         sentence = self.sentence_at(offset)
         return (sentence.start, sentence.end) if sentence else (0, len(self.text))
 
+    def lowered(self) -> str:
+        """The text in lower case, offsets unchanged: case-sensitive patterns of lower-case words
+        run on it several times faster than case-insensitive ones on the text."""
+        lowered = self.cache.get("lowered")
+        if not isinstance(lowered, str):
+            lowered = self.text.lower()
+            if len(lowered) != len(self.text):  # a few characters grow when lowered ("İ")
+                lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
+            self.cache["lowered"] = lowered
+        return lowered
+
     def window_before(self, offset: int, width: int = 40) -> str:
         """The lower-cased text just before ``offset``, for context words."""
         return self.text[max(0, offset - width) : offset].lower()

@@ -84,8 +84,7 @@ _TRIGGER = re.compile(
     r"asbl[- ][ée]cran|soci[ée]t[ée][- ][ée]cran|front(?:bedrijf|vennootschap)?|schijnvennootschap|"
     r"briefkastenfirma|shell\s+company|dekmantel|fa[çc]ade)"
     r"[ \t]*[:,]?[ \t]*[«\"'“]?[ \t]*",
-    re.IGNORECASE,
-)
+)  # lower-case words only: it runs on Document.lowered()
 
 
 _WITHOUT_LEGAL_FORM = re.compile(
@@ -191,7 +190,7 @@ class OrganizationRecognizer(Recognizer):
         """Where a word that announces a business ends ("massagesalon ", "Werkgever: "), once per text."""
         ends = doc.cache.get("organization.trigger_ends")
         if not isinstance(ends, frozenset):
-            ends = frozenset(m.end() for m in _TRIGGER.finditer(doc.text))
+            ends = frozenset(m.end() for m in _TRIGGER.finditer(doc.lowered()))
             doc.cache["organization.trigger_ends"] = ends
         return ends
 

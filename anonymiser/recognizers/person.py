@@ -86,8 +86,7 @@ _TRIGGERS = re.compile(
     rf"(?:(?<![^\W\d_])(?:{_STRONG_TRIGGERS}){_SP}[,:]?{_SP}{_OPEN_QUOTE}{_SP}"
     rf"|(?<![^\W\d_])(?:{_LABEL_TRIGGERS})\.?{_SP}:{_SP}{_OPEN_QUOTE}{_SP}"
     rf"|(?<![^\W\d_])dite?{_SP}[«\"'“‘]{_SP})",
-    re.IGNORECASE,
-)
+)  # lower-case words only: it runs on Document.lowered()
 # Upper-case words that are acronyms, not surnames.
 ACRONYMS = frozenset(
     "pv zp pz fgp lpa dsu dvz oe ocmw cpas srl sprl bv bvba nv sa asbl vzw cv scrl comm gmbh ltd "
@@ -284,7 +283,7 @@ class PersonRecognizer(Recognizer):
     def _trigger_ends(doc: Document) -> frozenset[int]:
         ends = doc.cache.get("person.trigger_ends")
         if not isinstance(ends, frozenset):
-            ends = frozenset(m.end() for m in _TRIGGERS.finditer(doc.text))
+            ends = frozenset(m.end() for m in _TRIGGERS.finditer(doc.lowered()))
             doc.cache["person.trigger_ends"] = ends
         return ends
 
