@@ -284,6 +284,12 @@ class AnonymousCase:
             first = problems[0]
             more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
             raise RecordError(first.field, first.kind.lower().replace("_", " ") + more)
+        return cls.from_verified_dict(payload)
+
+    @classmethod
+    def from_verified_dict(cls, payload: Mapping[str, object]) -> AnonymousCase:
+        """Build from a payload that :func:`anonymiser.verify_dict` has just passed without findings
+        (the Centre's gate does so for every record), skipping a second schema check."""
         kwargs: dict[str, Any] = {name: payload[name] for name in ANONYMOUS_FIELDS if name in payload}
         for name in MULTI_CODED_FIELDS:
             kwargs[name] = tuple(kwargs[name])

@@ -136,7 +136,7 @@ def check_record(index: int, payload: object, limits: IngestLimits) -> RecordChe
     findings = own + [f for f in verify_dict(checked) if f.field not in flagged]
     if findings:
         return RecordCheck(index, key, tuple(findings), None)
-    return RecordCheck(index, key, (), AnonymousCase.from_dict(payload))
+    return RecordCheck(index, key, (), AnonymousCase.from_verified_dict(payload))
 
 
 def check_records(records: Sequence[object], limits: IngestLimits) -> list[RecordCheck]:
