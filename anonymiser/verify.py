@@ -42,8 +42,11 @@ def narrative_findings(text: str, lang: str | None = None) -> list[Finding]:
     """Spans of personal data the detector finds in ``text``, outside the typed placeholders."""
     if not text.strip():
         return []
+    # the typed placeholders are blanked out (same length, so offsets hold): they are not personal
+    # data, and left in they would only give the recognizers candidates to reject
+    masked = _PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
     try:
-        spans = detect(text, lang)
+        spans = detect(masked, lang)
     except Exception:  # fail closed: a broken detector must not let a narrative through
         return [Finding("narrative", DETECTOR_ERROR, 0, 0)]
     holders = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)]
