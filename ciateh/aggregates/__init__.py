@@ -1,0 +1,244 @@
+"""Counts for people: every number of every page, export and API of the portal comes from here.
+
+Use the ``protected_*`` functions; each returns a :class:`ProtectedTable` of numbers and markers
+(``<k`` for a count of 1..k-1, ``x`` for a count hidden to protect one), never a hidden value, and
+:func:`display` turns a cell into text. The raw queries (:func:`count_by`, :func:`crosstab`, ...)
+return true counts and are for this package, snapshots and tests, never for display.
+
+``k`` is a parameter of every function (default :data:`DEFAULT_K`, 5; at least 3): the portal passes
+the value it is configured with. :func:`recover` is an attacker that sees only published tables,
+for tests of pages and exports.
+
+**One table.** Each protected table satisfies the guarantee of
+:mod:`ciateh.aggregates.suppression`: no hidden number can be recovered exactly from the shown
+numbers, the markers' ranges and the table's row, column and grand-total relations.
+
+**The tables of one scope agree.** A scope is a month (or range), filters, a role group and a unit.
+Within a scope, every table shows the scope's grand total when it is not small (and ``<k`` when it
+is); the margins of :func:`protected_crosstab` are exactly :func:`protected_count_by` of its two
+dimensions (same numbers, same markers), and the cross-tabulation is protected as one system
+*together with* those margins; a drill-down (:func:`protected_drilldown`) is a row of that
+cross-tabulation. So a page showing a month's tables and a drill-down shows one consistent, jointly
+protected set of numbers for each pair of dimensions (every hidden number of the three tables has
+a second table in the cross-tabulation's system). Build drill-downs with
+:func:`protected_drilldown`, never with ``filters``: a filtered table is a new scope, protected on
+its own.
+
+**Residual risks (documented, not solved):**
+
+- *Different scopes are protected independently*: a month next to its year, a series next to the
+  month pages, a filtered table next to the unfiltered one. Where two of them share a relation
+  (the months of a year sum to the year), a number hidden in one may follow from the others.
+  :func:`protected_series` keeps the range total consistent with :func:`protected_count_by` over
+  the same range, not with the month pages.
+- *Two cross-tabulations* sharing a dimension are each protected with the shared margin; the
+  intersection of what each allows for a hidden margin is not checked.
+- *Intervals*: a hidden number is never pinned to one value, but may be narrowed to a range.
+- *Zeros are shown*: "no minor among these victims" is visible; no one is singled out by it.
+- *Top-n* order shows that every unlisted category is at most the smallest listed one.
+- Changes between periods must be computed from protected numbers (:func:`change`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from ciateh.aggregates.attack import recover
+from ciateh.aggregates.dimensions import DIMENSIONS, REST, label
+from ciateh.aggregates.display import change, display
+from ciateh.aggregates.query import count_by, crosstab, monthly_series, top_n_with_rest
+from ciateh.aggregates.suppression import (
+    DEFAULT_K,
+    Cell,
+    Hidden,
+    Mode,
+    ProtectedTable,
+    Reason,
+    protect,
+)
+from ciateh.aggregates.table import (
+    GRAND,
+    CountTable,
+    Layout,
+    Position,
+    RoleGroup,
+    Scope,
+    Unit,
+    col_total,
+    row_total,
+)
+
+__all__ = [
+    "DEFAULT_K",
+    "DIMENSIONS",
+    "GRAND",
+    "REST",
+    "Cell",
+    "CountTable",
+    "Hidden",
+    "Layout",
+    "Mode",
+    "Position",
+    "ProtectedTable",
+    "Reason",
+    "RoleGroup",
+    "Scope",
+    "Unit",
+    "change",
+    "count_by",
+    "crosstab",
+    "display",
+    "label",
+    "monthly_series",
+    "protect",
+    "protect_1d",
+    "protect_margins",
+    "protected_count_by",
+    "protected_crosstab",
+    "protected_drilldown",
+    "protected_series",
+    "protected_top_n",
+    "recover",
+    "top_n_with_rest",
+]
+
+
+def _keep_grand(table: CountTable, k: int) -> dict[Position, Cell]:
+    """The grand total of a scope is shown in every table of it unless it is small."""
+    return {} if 1 <= table.grand < k else {GRAND: table.grand}
+
+
+def protect_1d(table: CountTable, k: int = DEFAULT_K) -> ProtectedTable:
+    """Protect a 1-D table showing its scope's grand total (as every table of the scope does)."""
+    return protect(table, k, fixed=_keep_grand(table, k))
+
+
+def protect_margins(table: CountTable, k: int = DEFAULT_K) -> ProtectedTable:
+    """Protect a cross-tabulation consistently with the 1-D tables of its two dimensions: its
+    margins show exactly what :func:`protect_1d` of each margin shows, and the cells are protected
+    as one system with them."""
+    rows = protect_1d(table.row_margin(), k)
+    cols = protect_1d(table.col_margin(), k)
+    fixed: dict[Position, Cell] = {GRAND: rows.grand}
+    fixed.update((row_total(i), c) for i, c in enumerate(rows.values))
+    fixed.update((col_total(j), c) for j, c in enumerate(cols.values))
+    return protect(table, k, fixed=fixed)
+
+
+def protected_count_by(
+    session: Session,
+    dimension: str,
+    *,
+    month: str | None = None,
+    months: tuple[str, str] | None = None,
+    filters: Mapping[str, str] | None = None,
+    role_group: RoleGroup = "all",
+    unit: Unit = "persons",
+    k: int = DEFAULT_K,
+) -> ProtectedTable:
+    """Counts by one dimension, protected; the total is the scope's total."""
+    table = count_by(
+        session, dimension, month=month, months=months, filters=filters, role_group=role_group, unit=unit
+    )
+    return protect_1d(table, k)
+
+
+def protected_crosstab(
+    session: Session,
+    row_dim: str,
+    col_dim: str,
+    *,
+    month: str | None = None,
+    months: tuple[str, str] | None = None,
+    filters: Mapping[str, str] | None = None,
+    role_group: RoleGroup = "all",
+    unit: Unit = "persons",
+    k: int = DEFAULT_K,
+) -> ProtectedTable:
+    """Counts by two dimensions, protected; margins as in :func:`protected_count_by`."""
+    table = crosstab(
+        session,
+        row_dim,
+        col_dim,
+        month=month,
+        months=months,
+        filters=filters,
+        role_group=role_group,
+        unit=unit,
+    )
+    return protect_margins(table, k)
+
+
+def protected_drilldown(
+    session: Session,
+    dimension: str,
+    value: str,
+    by: str,
+    *,
+    month: str | None = None,
+    months: tuple[str, str] | None = None,
+    filters: Mapping[str, str] | None = None,
+    role_group: RoleGroup = "all",
+    unit: Unit = "persons",
+    k: int = DEFAULT_K,
+) -> ProtectedTable:
+    """The units of category ``value`` of ``dimension``, counted by ``by``: the row of the protected
+    cross-tabulation ``dimension`` x ``by``, so its total is the cell shown for ``value`` in
+    :func:`protected_count_by` of ``dimension``, hidden when that is hidden."""
+    table = protected_crosstab(
+        session,
+        dimension,
+        by,
+        month=month,
+        months=months,
+        filters=filters,
+        role_group=role_group,
+        unit=unit,
+        k=k,
+    )
+    return table.row_slice(value)
+
+
+def protected_series(
+    session: Session,
+    months: tuple[str, str],
+    dimension: str | None = None,
+    *,
+    filters: Mapping[str, str] | None = None,
+    role_group: RoleGroup = "all",
+    unit: Unit = "persons",
+    k: int = DEFAULT_K,
+) -> ProtectedTable:
+    """Counts per month (rows), by ``dimension`` too when given, protected as one table whose total
+    (and column margin) agree with :func:`protected_count_by` over the same range."""
+    table = monthly_series(session, months, dimension, filters=filters, role_group=role_group, unit=unit)
+    return protect_1d(table, k) if dimension is None else protect_margins(table, k)
+
+
+def protected_top_n(
+    session: Session,
+    dimension: str = "nationality",
+    n: int = 10,
+    *,
+    month: str | None = None,
+    months: tuple[str, str] | None = None,
+    filters: Mapping[str, str] | None = None,
+    role_group: RoleGroup = "all",
+    unit: Unit = "persons",
+    k: int = DEFAULT_K,
+) -> ProtectedTable:
+    """The ``n`` largest categories of at least ``k`` and the rest (never a small count), protected."""
+    table = top_n_with_rest(
+        session,
+        dimension,
+        n,
+        k=k,
+        month=month,
+        months=months,
+        filters=filters,
+        role_group=role_group,
+        unit=unit,
+    )
+    return protect_1d(table, k)
