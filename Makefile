@@ -18,8 +18,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Figures are printed and written to bench-results/; the ingest benchmark needs PostgreSQL on
+# 127.0.0.1:5432 (or CIATEH_BENCH_DATABASE_URL).
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_anonymiser.py
+	$(BIN)/python tests/benchmarks/bench_ingest.py
+	$(BIN)/python tests/benchmarks/bench_connector.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check anonymiser connectors ciateh tests scripts
