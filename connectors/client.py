@@ -236,6 +236,10 @@ class CentreClient:
             return _acknowledgement(batch_id, response)
         error, detail = _error_of(response)
         said = f"{status} {error}" + (f": {detail}" if detail else "")
+        if status == 401 and error == "replayed":
+            # the same signature reached the Centre before (a restart within the same second):
+            # sign again, with a later timestamp, right away
+            return SendResult(Outcome.RETRY, status, said, retry_after=0.0)
         if status == 401:
             skew = self._skew(response)
             if skew is not None and abs(skew) > SKEW_REPORT_SECONDS:

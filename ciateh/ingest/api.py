@@ -83,7 +83,10 @@ def authenticated(body: bytes, settings: IngestLimits) -> Authenticated:
     except SignatureError as exc:
         session.rollback()
         log_event(logger, "auth.rejected", logging.WARNING, endpoint=request.endpoint, reason=exc.reason)
-        raise ApiError(401, exc.detail, headers={"WWW-Authenticate": AUTH_SCHEME}) from None
+        # "replayed" gets its own code: a client that restarted within the same second re-signs
+        # with a later timestamp and tries again, instead of giving up as for a bad key
+        error = "replayed" if exc.reason == "replayed" else None
+        raise ApiError(401, exc.detail, headers={"WWW-Authenticate": AUTH_SCHEME}, error=error) from None
     return auth
 
 

@@ -86,12 +86,12 @@ def send(
     return client.open(path, method=method, data=body, headers=signed)
 
 
-def assert_unauthorized(response: TestResponse, *secrets: str) -> None:
+def assert_unauthorized(response: TestResponse, *secrets: str, error: str = "unauthorized") -> None:
     assert response.status_code == 401, response.get_data(as_text=True)
     assert response.is_json
     payload = response.get_json()
     assert set(payload) == {"error", "detail"}
-    assert payload["error"] == "unauthorized"
+    assert payload["error"] == error
     assert response.headers["WWW-Authenticate"] == "Ciateh-Ed25519"
     text = response.get_data(as_text=True)
     for secret in secrets:
@@ -332,7 +332,7 @@ def test_a_replayed_request_gets_401_and_changes_nothing(
     assert first.status_code == 201
     after_first = row_counts(session)
     replay = client.post(BATCHES, data=body, headers=headers)
-    assert_unauthorized(replay)
+    assert_unauthorized(replay, error="replayed")
     assert replay.get_json()["detail"] == signatures.REASONS["replayed"]
     assert row_counts(session) == after_first
 
@@ -344,7 +344,7 @@ def test_a_replayed_request_of_a_rejected_batch_is_refused_too(
     headers = sign_request(police.key, "POST", BATCHES, body)
     assert client.post(BATCHES, data=body, headers=headers).status_code == 422
     before = row_counts(session)
-    assert_unauthorized(client.post(BATCHES, data=body, headers=headers))
+    assert_unauthorized(client.post(BATCHES, data=body, headers=headers), error="replayed")
     assert row_counts(session) == before
 
 

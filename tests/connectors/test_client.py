@@ -127,6 +127,24 @@ def test_a_new_batch_is_stored_and_the_same_bytes_again_are_a_replay(
     assert [b for b in shared_centre.batches_of(PARTNER) if b[0] == batch_id] == [(batch_id, 2, 2, 0)]
 
 
+def test_a_client_restarted_within_the_same_second_signs_again_instead_of_giving_up(
+    shared_centre: Any, partner: Any, secret: bytes
+) -> None:
+    """Two processes (here: two clients) send the same bytes with the same timestamp: the second
+    signature is the first one, the Centre calls it replayed, and that is a retry, not an error."""
+    batch_id = new_id("restart")
+    body = encode_body(batch_id, [record(3, secret)])
+    frozen = float(int(time.time()))
+    key = load_private_key(partner.private_key)
+    with CentreClient(shared_centre.url, key, clock=lambda: frozen, read_timeout=120) as before_crash:
+        assert before_crash.send_batch(batch_id, body).status == 201
+    with CentreClient(shared_centre.url, key, clock=lambda: frozen, read_timeout=120) as after_restart:
+        first = after_restart.send_batch(batch_id, body)
+        assert first.outcome is Outcome.RETRY and first.status == 401 and "received before" in first.problem
+        second = after_restart.send_batch(batch_id, body)  # signed with a later timestamp
+        assert second.outcome is Outcome.ACKNOWLEDGED and second.status == 200 and second.replay
+
+
 def test_the_same_batch_id_with_another_body_is_a_permanent_conflict(
     client: CentreClient, secret: bytes
 ) -> None:
