@@ -45,7 +45,8 @@ LEGAL_FORMS = frozenset(
     "co. co cie sti sti. şti şti. a.s. s.a.s. sc pvt. inc. corp. corp bros. ltda zn. gebr.".split()
 )
 _LEGAL_TAIL = re.compile(
-    r"[ ,]*(?:Sp\.\s?z\s?o\.\s?o\.|s\.\s?r\.\s?o\.|S\.\s?A\.|N\.\s?V\.|B\.\s?V\.|S\.\s?R\.\s?L\.)"
+    r"[ ,]*(?:sp\.\s?z\s?o\.\s?o\.|s\.\s?r\.\s?o\.|s\.\s?a\.|n\.\s?v\.|b\.\s?v\.|s\.\s?r\.\s?l\.)",
+    re.IGNORECASE,
 )
 TRADE_WORDS = frozenset(
     """

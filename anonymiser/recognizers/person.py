@@ -129,6 +129,11 @@ _ROLE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SPEAKER_AFTER = re.compile(r"[ \t]*:[ \t]*[\"“«'„]")
+_ALIAS_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?:dite?|alias|a\.?k\.?a\.?|genaamd|gekend\s+als|bekend\s+als|known\s+as|"
+    r"surnomm[ée]e?|called|genannt)\b",
+    re.IGNORECASE,
+)
 _TITLE_BEFORE = re.compile(r"([^\W\d_]+)[.:]?[\"'”»]?[ \t]*\Z")
 _SENTENCE_BREAK = frozenset(".!?:;\n•–—-")
 _QUOTED = re.compile(
@@ -386,6 +391,8 @@ class PersonRecognizer(Recognizer):
         if self._triggered(doc, seg):
             return True
         place = [t.key in self.lex.places for t in words]
+        if _ALIAS_AFTER.match(doc.text, seg[-1].end):
+            return True  # "Bruna dite « Bruninha »": what has an alias is a person
         nameish = [self._nameish(t, lang) for t in words]
         # police style: a surname in capitals beside a given name ("IDAHOSA Ehigi", "Sayed HASHIMI")
         shouty = [t.upper and t.key not in ACRONYMS and not institution[i] for i, t in enumerate(words)]
@@ -441,6 +448,10 @@ class PersonRecognizer(Recognizer):
             return False
         if all(place):
             return False
+        if any(self._rare(t) for t in words) and not self._looks_like_a_place_or_people(doc, words[0]):
+            # "dat Sayed Jawad 's nachts verdwijnt": unknown words, one of them a town elsewhere,
+            # in mid-sentence and not after "in"/"naar": a name (the model gets to say so first)
+            return None if lang == "fr" else True
         return None
 
     # -- find ------------------------------------------------------------------------------------
