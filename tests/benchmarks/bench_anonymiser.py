@@ -27,6 +27,7 @@ CORPORA = [
     ROOT.parent / "shared" / "corpus" / "dev.jsonl",
     ROOT / "tests" / "corpus" / "heldout.jsonl",
     ROOT / "tests" / "corpus2" / "heldout2.jsonl",
+    ROOT / "tests" / "corpus3" / "heldout3.jsonl",
 ]
 ANONYMISER = Path(sys.executable).with_name("anonymiser")
 
