@@ -56,6 +56,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from anonymiser import AnonymousCase
 from anonymiser.codelists import default_codelists
+from ciateh.ingest.service import CASE_COLUMNS  # the columns the record fills, in the order of the COPY
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -96,26 +97,6 @@ CODED = {
     "protection_stage": "protection_stage",
     "judicial_stage": "judicial_stage",
 }
-#: The columns of ``anonymous_case`` that come from the record (the order of the COPY).
-CASE_COLUMNS = (
-    "record_key",
-    "case_key",
-    "role",
-    "offence",
-    "registered_month",
-    "labour_sector",
-    "sex",
-    "age_band",
-    "minor_at_exploitation",
-    "nationality",
-    "province",
-    "recruiter_relation",
-    "protection_stage",
-    "judicial_stage",
-    "narrative",
-    "anonymiser_version",
-    "policy_version",
-)
 
 #: gunicorn config for --profile: cProfile around each request of each worker, dumped at exit.
 PROFILE_CONFIG = """\

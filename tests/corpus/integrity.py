@@ -1,7 +1,9 @@
-"""Checks shared by the integrity tests of the held-out corpora (tests/corpus, tests/corpus2).
+"""Checks shared by the integrity tests of the held-out corpora (tests/corpus, tests/corpus2, tests/corpus3).
 
 Imported as ``tests.corpus.integrity``. Each check takes the records of one corpus and, where it needs
-the converter, that corpus's ``build`` module (tests/corpus/build.py or its wrapper tests/corpus2/build.py).
+the converter, that corpus's ``build`` module (tests/corpus/build.py, or the converter that the wrappers
+tests/corpus2/build.py and tests/corpus3/build.py set up). :func:`derived_corpus_tests` holds the tests
+that tests/corpus2 and tests/corpus3 run alike.
 """
 
 from __future__ import annotations
@@ -141,3 +143,80 @@ def assert_jsonl_format(jsonl: Path) -> None:
         assert list(obj) == ["id", "lang", "source", "text", "spans"]
         for sp in obj["spans"]:
             assert list(sp) == ["start", "end", "label", "text"]
+
+
+def derived_corpus_tests(
+    build: Any, records: list[Record], src_dir: Path, jsonl: Path, script: str
+) -> dict[str, Callable[..., None]]:
+    """The tests that every corpus built by a wrapper of the converter (tests/corpus/wrapper.py) runs:
+    ``build`` is the converter set up for it, ``records`` its committed JSONL ``jsonl``, ``script`` its
+    build.py. The test module puts them in its namespace (``globals().update(...)``), where pytest
+    collects them under their own names."""
+
+    def test_corpus_passes_all_converter_checks() -> None:
+        assert build.check_corpus(records) == []
+
+    def test_jsonl_is_what_the_sources_build() -> None:
+        assert_jsonl_is_built(build, src_dir, jsonl, script)
+
+    def test_no_generator_placeholders_left_in_sources() -> None:
+        for path in sorted(src_dir.glob("*.txt")):
+            assert "<<" not in path.read_text(encoding="utf-8"), path.name
+
+    def test_about_a_quarter_of_the_texts_is_adversarial() -> None:
+        n = sum(build.is_adversarial(r["text"]) for r in records)
+        assert 0.2 <= n / len(records) <= 0.4, n
+
+    @pytest.mark.parametrize("rec", records, ids=[r["id"] for r in records])
+    def test_offsets_round_trip(rec: Record) -> None:
+        assert_offsets_round_trip(rec, build.LABELS)
+
+    def test_identifier_check_digits() -> None:
+        assert_values_validate(
+            records,
+            {
+                "NATIONAL_ID": build.national_id_kinds,
+                "IBAN": build.iban_ok,
+                "PHONE": build.phone_ok,
+                "EMAIL": build.email_ok,
+                "DATE": build.parse_date,
+                "DATE_OF_BIRTH": build.parse_date,
+            },
+        )
+
+    @pytest.mark.parametrize("label", ["NATIONAL_ID", "IBAN"])
+    def test_checks_catch_broken_check_digits(label: str) -> None:
+        # full-width digits are no ASCII digits to corrupt: take the first span that has one
+        rec, i = first_span(records, label, with_ascii_digit=True)
+        assert_broken_check_digit_caught(build, rec, i)
+
+    def test_checks_catch_nrn_dob_mismatch() -> None:
+        assert_nrn_dob_mismatch_caught(build, records)
+
+    def test_checks_catch_offset_and_markup_errors() -> None:
+        rec, i = first_span(records, "PHONE", with_ascii_digit=True)
+        assert_offset_and_markup_errors_caught(build, rec, i)
+
+    def test_independence_check_rejects_values_of_other_corpora() -> None:
+        ids, keys = build.other_corpora_keys()
+        if not keys:
+            pytest.skip("other corpora not available")
+        (label, _), origin = next(iter(keys.items()))
+        other = next(r for p in build.OTHER_CORPORA if p.exists() for r in build.load(p) if r["id"] == origin)
+        sp = next(s for s in other["spans"] if s["label"] == label)
+        rec = copy.deepcopy(records[0])
+        start = len(rec["text"]) + 1
+        rec["text"] += " " + sp["text"]
+        rec["spans"].append(
+            {"start": start, "end": start + len(sp["text"]), "label": label, "text": sp["text"]}
+        )
+        assert any("also occurs in" in p for p in build.check_independence([rec]))
+        clash = copy.deepcopy(records[0])
+        clash["id"] = sorted(ids)[0]
+        assert any("id also used" in p for p in build.check_independence([clash]))
+
+    def test_jsonl_format() -> None:
+        assert_jsonl_format(jsonl)
+
+    defined = dict(locals())
+    return {name: obj for name, obj in defined.items() if name.startswith("test_")}

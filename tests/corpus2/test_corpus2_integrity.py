@@ -4,39 +4,27 @@ Re-runs the checks of the converter (tests/corpus/build.py, reused through tests
 committed JSONL: offsets, labels, languages, sources, word counts, check digits of national register / BIS /
 foreign ids and IBANs, NRN <-> date of birth, phone numbers, e-mail shape, leftover markup, unannotated
 personal data, plus the independence check against the dev set and the first held-out set. Also makes
-sure the JSONL is exactly what ``src/`` produces. The checks shared with tests/corpus are in
-tests/corpus/integrity.py.
+sure the JSONL is exactly what ``src/`` produces. The checks shared with tests/corpus and the tests shared
+with tests/corpus3 are in tests/corpus/integrity.py; here are only this corpus's own settings.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from tests.corpus import integrity
 
 HERE = Path(__file__).resolve().parent
 JSONL = HERE / "heldout2.jsonl"
-build = integrity.load_module("heldout2_corpus_build", HERE / "build.py")
+build = integrity.load_module("heldout2_corpus_build", HERE / "build.py").conv
 
 RECORDS = build.load(JSONL)
 
-
-def test_corpus_passes_all_converter_checks() -> None:
-    assert build.check_corpus(RECORDS) == []
-
-
-def test_jsonl_is_what_the_sources_build() -> None:
-    integrity.assert_jsonl_is_built(build, HERE / "src", JSONL, "tests/corpus2/build.py")
-
-
-def test_no_generator_placeholders_left_in_sources() -> None:
-    for path in sorted((HERE / "src").glob("*.txt")):
-        assert "<<" not in path.read_text(encoding="utf-8"), path.name
+# the tests shared with tests/corpus3 (converter checks, offsets, check digits, independence, format, ...)
+globals().update(
+    integrity.derived_corpus_tests(build, RECORDS, HERE / "src", JSONL, "tests/corpus2/build.py")
+)
 
 
 def test_ids_size_labels_and_language_mix() -> None:
@@ -44,64 +32,3 @@ def test_ids_size_labels_and_language_mix() -> None:
     for label in build.LABELS:
         assert sum(sp["label"] == label for r in RECORDS for sp in r["spans"]) >= 12, label
     integrity.assert_size_and_language_mix(RECORDS, build.LANGS)
-
-
-def test_about_a_quarter_of_the_texts_is_adversarial() -> None:
-    n = sum(build.conv.is_adversarial(r["text"]) for r in RECORDS)
-    assert 0.2 <= n / len(RECORDS) <= 0.4, n
-
-
-@pytest.mark.parametrize("rec", RECORDS, ids=[r["id"] for r in RECORDS])
-def test_offsets_round_trip(rec: dict[str, Any]) -> None:
-    integrity.assert_offsets_round_trip(rec, build.LABELS)
-
-
-def test_identifier_check_digits() -> None:
-    integrity.assert_values_validate(
-        RECORDS,
-        {
-            "NATIONAL_ID": build.national_id_kinds,
-            "IBAN": build.iban_ok,
-            "PHONE": build.phone_ok,
-            "EMAIL": build.email_ok,
-            "DATE": build.parse_date,
-            "DATE_OF_BIRTH": build.parse_date,
-        },
-    )
-
-
-@pytest.mark.parametrize("label", ["NATIONAL_ID", "IBAN"])
-def test_checks_catch_broken_check_digits(label: str) -> None:
-    # full-width digits are no ASCII digits to corrupt: take the first span that has one
-    rec, i = integrity.first_span(RECORDS, label, with_ascii_digit=True)
-    integrity.assert_broken_check_digit_caught(build, rec, i)
-
-
-def test_checks_catch_nrn_dob_mismatch() -> None:
-    integrity.assert_nrn_dob_mismatch_caught(build, RECORDS)
-
-
-def test_checks_catch_offset_and_markup_errors() -> None:
-    rec, i = integrity.first_span(RECORDS, "PHONE", with_ascii_digit=True)
-    integrity.assert_offset_and_markup_errors_caught(build, rec, i)
-
-
-def test_independence_check_rejects_values_of_other_corpora() -> None:
-    ids, keys = build.other_corpora_keys()
-    if not keys:
-        pytest.skip("other corpora not available")
-    (label, _), origin = next(iter(keys.items()))
-    other = next(r for p in build.OTHER_CORPORA if p.exists() for r in build.load(p) if r["id"] == origin)
-    sp = next(s for s in other["spans"] if s["label"] == label)
-    rec = copy.deepcopy(RECORDS[0])
-    start = len(rec["text"]) + 1
-    rec["text"] += " " + sp["text"]
-    rec["spans"].append({"start": start, "end": start + len(sp["text"]), "label": label, "text": sp["text"]})
-    assert any("also occurs in" in p for p in build.check_independence([rec]))
-    clash = copy.deepcopy(RECORDS[0])
-    clash["id"] = sorted(ids)[0]
-    assert any("id also used" in p for p in build.check_independence([clash]))
-
-
-def test_jsonl_format() -> None:
-    integrity.assert_jsonl_format(JSONL)
