@@ -293,8 +293,8 @@ def strangers_values(draw: st.DrawFn) -> dict[str, str]:
 
 @pytest.mark.parametrize("label", sorted(PROBES))
 def test_values_only_the_detector_knows_never_leak(label: str) -> None:
-    if not detector_finds(label):
-        pytest.skip(f"no recognizer finds {label} yet")
+    # every probed kind has its recognizer: the test must never pass by finding nothing to check
+    assert detector_finds(label), f"no recognizer finds {label}"
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(persons(with_narrative=False), strangers_values(), st.sampled_from(FILLER))
