@@ -1,8 +1,9 @@
 """ciateh, the Centre's side: app factory.
 
-``flask --app ciateh db upgrade`` creates or migrates the database; ``flask --app ciateh run`` serves
-the API (and, later, the portal). Configuration comes from ``CIATEH_*`` environment variables
-(``CIATEH_DATABASE_URL``, ``CIATEH_MAX_CONTENT_LENGTH``, ...) over the defaults in ``ciateh.config``.
+``flask --app ciateh db upgrade`` creates or migrates the database; ``flask --app ciateh run``
+serves the ingestion API and the portal; ``flask --app ciateh scheduler`` runs the scheduled jobs.
+Configuration comes from ``CIATEH_*`` environment variables (``CIATEH_DATABASE_URL``,
+``CIATEH_MAX_CONTENT_LENGTH``, ...) over the defaults in ``ciateh.config``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from ciateh import crypto
 from ciateh.config import DEFAULTS
 from ciateh.db import db
+from ciateh.instance_secrets import load_or_create as load_or_create_secrets
 
 
 def database_url(app: Flask) -> str:
@@ -45,11 +48,18 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder="portal/static",
+        template_folder="portal/templates",
+    )
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("CIATEH")
     if test_config:
         app.config.update(test_config)
+    load_or_create_secrets(app.instance_path, app.config)
+    crypto.configure(app.config["FERNET_KEYS"])
 
     url = database_url(app)
     app.config["SQLALCHEMY_ENGINES"] = {"default": url}
@@ -65,6 +75,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ciateh.ingest.api import bp as ingest_bp
 
     app.register_blueprint(ingest_bp)
+
+    from ciateh.portal import csrf, init_portal
+
+    init_portal(app)
+    csrf.exempt(ingest_bp)  # the API authenticates every request by its signature, not a cookie
 
     from ciateh.cli import register_commands
 

@@ -252,5 +252,9 @@ def audit_tail(n: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (db_cli, partner_cli, key_cli, audit_cli):
+    from ciateh.jobs import jobs_cli, scheduler_command
+    from ciateh.users_cli import user_cli
+
+    for group in (db_cli, partner_cli, key_cli, audit_cli, user_cli, jobs_cli):
         app.cli.add_command(group)
+    app.cli.add_command(scheduler_command)

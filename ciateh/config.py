@@ -17,4 +17,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BATCH_ID_CHARS": 100,
     "SIGNATURE_MAX_SKEW_SECONDS": 300,
     "LOG_LEVEL": "INFO",
+    # portal
+    "SECRET_KEY": None,  # None: created once in <instance>/secrets.json
+    "FERNET_KEYS": None,  # comma-separated, newest first; None: as SECRET_KEY
+    "SECURE_COOKIES": True,  # False only for plain-http local use (make demo, tests)
+    "SUPPRESSION_K": 5,  # counts 1..k-1 are shown as "<k" (at least 3)
+    "LOGIN_MAX_FAILURES": 5,  # per account, then locked for LOGIN_LOCK_MINUTES
+    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_SOURCE": 20,  # per source address and LOGIN_LOCK_MINUTES window
 }

@@ -575,7 +575,7 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
+    from apscheduler.schedulers.blocking import BlockingScheduler
 
     _configure_logging(timestamps=True)
     if not args.dir.is_dir():

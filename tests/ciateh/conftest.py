@@ -25,6 +25,8 @@ from ciateh import create_app, migrate
 from ciateh.db import db
 
 PG_ENV = "CIATEH_TEST_DATABASE_URL"
+#: a fixed Fernet key for the tests' encrypted columns (never used outside tests)
+TEST_FERNET_KEY = "dGVzdC1mZXJuZXQta2V5LW5vdC1mb3ItcHJvZHVjdGk="
 
 
 def _with_search_path(url: str, schema: str) -> str:
@@ -54,7 +56,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Flask:
     migrate.upgrade(database_url)
-    return create_app({"TESTING": True, "DATABASE_URL": database_url})
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "FERNET_KEYS": TEST_FERNET_KEY,
+            "SECURE_COOKIES": False,
+        }
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -129,7 +129,7 @@ def test_upgrade_adds_the_constraint_and_downgrade_removes_it(fresh_url: str) ->
         _insert(engine, _entry(audit.GENESIS_HASH, 0))
         assert CONSTRAINT not in _unique_constraints(engine)
 
-        migrate.upgrade(fresh_url)
+        migrate.upgrade(fresh_url, "0002")
         assert _revision(engine) == "0002"
         assert CONSTRAINT in _unique_constraints(engine)
         assert "uq_audit_entry_hash" in _unique_constraints(engine)  # kept by SQLite's table rebuild
@@ -162,7 +162,7 @@ def test_upgrade_refuses_a_log_that_already_forks_and_changes_nothing(fresh_url:
             assert s.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 2
             s.execute(sa.delete(AuditEntry).where(AuditEntry.details["n"].as_integer() == 1))
             s.commit()
-        migrate.upgrade(fresh_url)  # the fork resolved: the constraint goes in
+        migrate.upgrade(fresh_url, "0002")  # the fork resolved: the constraint goes in
         assert _revision(engine) == "0002"
     finally:
         engine.dispose()
