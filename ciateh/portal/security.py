@@ -19,7 +19,8 @@ HEADERS: Final = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: over HTTPS Flask-WTF requires a same-site Referer on every POST
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
@@ -35,8 +36,9 @@ COOKIE_SETTINGS: Final = {
 
 
 def configure_security(app: Flask) -> None:
+    # Flask defines these keys itself (setdefault would never apply): the portal's values are set
     for name, value in COOKIE_SETTINGS.items():
-        app.config.setdefault(name, value)
+        app.config[name] = value
     # Secure cookies unless explicitly switched off for plain-http local use (demo, tests)
     secure = bool(app.config.get("SECURE_COOKIES", True))
     app.config["SESSION_COOKIE_SECURE"] = secure

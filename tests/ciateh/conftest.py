@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,18 @@ def app(database_url: str) -> Flask:
     )
 
 
+#: What extensions cache in ``g`` for one request (Flask-WTF's CSRF token, Flask-Login's user,
+#: Flask-Babel's locale). The tests keep one application context per test, so ``g`` would outlive a
+#: request and each request would see the previous one's values, which no browser ever does: they are
+#: dropped when a request starts, as a new application context does in the running server.
+PER_REQUEST_GLOBALS = ("csrf_token", "csrf_valid", "_login_user", "_flask_babel")
+
+
+def _drop_request_globals(_sender: Flask, **_extra: object) -> None:
+    for name in PER_REQUEST_GLOBALS:
+        g.pop(name, None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test that uses the app runs in a transaction that is rolled back afterwards."""
@@ -74,6 +86,7 @@ def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     app: Flask = request.getfixturevalue("app")
+    request_started.connect(_drop_request_globals, app)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -86,6 +99,7 @@ def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
         db.session.close()
         outer.rollback()
         connection.close()
+    request_started.disconnect(_drop_request_globals, app)
 
 
 @pytest.fixture

@@ -61,7 +61,9 @@ def login(app: Flask, client: FlaskClient) -> Callable[[User], FlaskClient]:
     """Sign ``client`` in as ``user`` (a Flask-Login session, as after password and TOTP)."""
 
     def sign_in(user: User) -> FlaskClient:
-        with app.test_request_context():
+        # a request that looks like the client's (address, agent): "strong" session protection
+        # drops a session made for another
+        with app.test_request_context(environ_base=client.environ_base):
             login_user(user)
             from flask import session as flask_session
 
