@@ -1,0 +1,299 @@
+"""Helpers for the tests of the Cell's dashboard and meeting pack: synthetic persons over many
+months, snapshots of them, and reading the published numbers back out of the HTML and the PDF text.
+
+Nothing here knows how the pages are built beyond their documented markup: tables ``table.counts``
+with ``data-dimension`` and rows with ``data-key``, key figures ``div.figure[data-figure]``, and SVG
+charts ``svg.chart``; in the PDF, the tables' header lines and one cell per line (as pypdf reads
+reportlab tables).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from ciateh.aggregates import Cell, Hidden, ProtectedTable
+from ciateh.aggregates.query import month_range
+from ciateh.snapshots import approve_month, build_snapshot
+from tests.ciateh.aggregates.dataset import P, insert
+
+# -- data --------------------------------------------------------------------------------------
+
+FORMS: tuple[tuple[str, ...], ...] = (
+    ("labour",),
+    ("labour",),
+    ("sexual",),
+    ("sexual",),
+    ("labour", "forced_criminality"),
+    ("domestic_servitude",),
+    ("forced_begging",),
+)
+SECTORS = ("construction", "construction", "car_wash", "agriculture", "hospitality", "not_applicable")
+NATIONALITIES = (
+    "RO",
+    "RO",
+    "RO",
+    "MA",
+    "MA",
+    "BR",
+    "NG",
+    "UA",
+    "PH",
+    "AL",
+    "BG",
+    "IN",
+    "CN",
+    "VN",
+    "ER",
+    "SY",
+)
+
+
+def people(counts: dict[str, int], *, seed: int = 5, suspects_every: int = 3) -> list[P]:
+    """``counts[month]`` victims per month (and a suspect for every ``suspects_every`` of them), with
+    forms, sectors and nationalities drawn so that some categories are large and some small."""
+    rng = random.Random(seed)
+    out: list[P] = []
+    for month, n in counts.items():
+        for i in range(n):
+            forms = rng.choice(FORMS)
+            sector = rng.choice(SECTORS) if "labour" in forms else "not_applicable"
+            case = f"{month}-{i // 2}"
+            out.append(
+                P(
+                    rng.choice(("pol", "insp")),
+                    case,
+                    rng.choice(("victim", "presumed_victim")),
+                    month,
+                    rng.choice(("male", "female")),
+                    age_band=rng.choice(("9-17", "18-20", "21-23", "30-38")),
+                    nationality=rng.choice(NATIONALITIES),
+                    labour_sector=sector,
+                    forms=forms,
+                    minor="yes" if rng.random() < 0.15 else "no",
+                )
+            )
+            if i % suspects_every == 0:
+                out.append(P("pol", case, "suspect", month, "male", "30-38", rng.choice(NATIONALITIES)))
+    return out
+
+
+def load(session: Session, counts: dict[str, int], *, approve: Sequence[str] = (), seed: int = 5) -> list[P]:
+    """Insert the persons, snapshot every month that has some, approve ``approve``; committed."""
+    persons = people(counts, seed=seed)
+    insert(session, persons)
+    for month in sorted(counts):
+        if counts[month]:
+            build_snapshot(session, month, "user:test")
+    for month in approve:
+        approve_month(session, month, "user:test")
+    session.commit()
+    return persons
+
+
+def months(start: str, end: str) -> list[str]:
+    return list(month_range(start, end))
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Node | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        parts: list[str] = []
+        for child in self.children:
+            parts.append(child if isinstance(child, str) else child.text())
+        return " ".join(" ".join(parts).split())
+
+    def iter(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter()
+
+    def has_class(self, name: str) -> bool:
+        return name in self.attrs.get("class", "").split()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
+        found = []
+        for node in self.iter():
+            if tag is not None and node.tag != tag:
+                continue
+            if cls is not None and not node.has_class(cls):
+                continue
+            if any(node.attrs.get(name.replace("_", "-")) != value for name, value in attrs.items()):
+                continue
+            found.append(node)
+        return found
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Node:
+        found = self.find_all(tag, cls, **attrs)
+        assert len(found) == 1, f"{len(found)} matches for {tag} {cls} {attrs}"
+        return found[0]
+
+
+class _Builder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {name: value or "" for name, value in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Node(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(html: str) -> Node:
+    builder = _Builder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    """A published table: the text of each row's cells by key, and of the totals row."""
+
+    dimension: str
+    rows: dict[str, tuple[str, ...]]
+    total: tuple[str, ...]
+
+
+def html_tables(page: Node) -> list[HtmlTable]:
+    out = []
+    for table in page.find_all("table", "counts"):
+        rows = {}
+        for tr in table.find("tbody").find_all("tr"):
+            rows[tr.attrs["data-key"]] = tuple(td.text() for td in tr.find_all("td"))
+        total = tuple(td.text() for td in table.find("tfoot").find_all("td"))
+        out.append(HtmlTable(table.attrs["data-dimension"], rows, total))
+    return out
+
+
+def html_table(page: Node, dimension: str) -> HtmlTable:
+    found = [t for t in html_tables(page) if t.dimension == dimension]
+    assert len(found) == 1, dimension
+    return found[0]
+
+
+def figures(page: Node) -> dict[str, tuple[str, str]]:
+    """Key figure name -> (value text, trend text)."""
+    return {
+        div.attrs["data-figure"]: (div.find("div", "value").text(), div.find("div", "trend").text())
+        for div in page.find_all("div", "figure")
+    }
+
+
+def bar_values(svg: Node) -> list[str]:
+    """The numbers or markers written at the end of the bars of a bar chart (in order)."""
+    return [
+        t.text()
+        for t in svg.find_all("text")
+        if t.attrs.get("text-anchor") == "start" and t.attrs.get("font-size") == "11"
+    ]
+
+
+def visible_text(page: Node) -> str:
+    """The page's text outside charts, the page footer and attributes."""
+
+    def walk(node: Node) -> Iterator[str]:
+        if node.tag in ("svg", "footer", "script", "style", "title"):
+            return
+        for child in node.children:
+            if isinstance(child, str):
+                yield child
+            else:
+                yield from walk(child)
+
+    return " ".join(" ".join(walk(page)).split())
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+
+
+def pdf_lines(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    lines: list[str] = []
+    for page in reader.pages:
+        lines += [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+    return lines
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(pdf_lines(data))
+
+
+def pdf_table(
+    lines: list[str], header: Sequence[str], first_labels: Sequence[str], columns: int
+) -> dict[str, list[str]]:
+    """The rows of the table whose header is ``header``, found where it is followed by the row of
+    ``first_labels[0]``: {label: [cells]} for each label of ``first_labels`` in order, then "Total"
+    when present."""
+    width = len(header)
+    for start in range(len(lines) - width):
+        if lines[start : start + width] != list(header):
+            continue
+        at = start + width
+        if lines[at] != first_labels[0]:
+            continue
+        rows: dict[str, list[str]] = {}
+        for name in [*first_labels, "Total"]:
+            if at >= len(lines) or lines[at] != name:
+                break
+            rows[name] = lines[at + 1 : at + 1 + columns]
+            at += 1 + columns
+        return rows
+    raise AssertionError(f"no table with header {header} and first row {first_labels[0]!r}")
+
+
+# -- the attacker's view ------------------------------------------------------------------------
+
+NUMBER = re.compile(r"\d[\d,.\u202f\u00a0 ]*")
+
+
+def cell_from_text(text: str, marker: Cell) -> Cell:
+    """A published cell read back: the number, or the marker it shows (the attacker knows the
+    method, so it reads each marker with the meaning it has in that table)."""
+    text = text.strip()
+    if text.startswith("<") or text == "x":
+        assert isinstance(marker, Hidden) and str(marker) == text, (text, marker)
+        return marker
+    assert NUMBER.fullmatch(text), text
+    return int(re.sub(r"\D", "", text))
+
+
+def read_back(table: ProtectedTable, shown: Sequence[str], total: str) -> ProtectedTable:
+    """``table`` with its numbers replaced by what the page printed (and checked against it)."""
+    values = tuple(cell_from_text(t, c) for t, c in zip(shown, table.values, strict=True))
+    grand = cell_from_text(total, table.grand)
+    return ProtectedTable(table.layout, (), values, (), grand, table.k, table.mode, table.scope)
