@@ -28,7 +28,7 @@ login_manager = LoginManager()
 babel = Babel()
 
 #: query arguments recorded in the audit log with a page view (only short code-like values)
-_AUDITED_ARGS = ("role", "by", "drill", "months", "from", "to", "page")
+_AUDITED_ARGS = ("role", "revision", "dimension", "code", "by", "months", "end", "from", "to", "page", "only")
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9_:.\-]{1,40}")
 
 

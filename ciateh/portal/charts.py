@@ -74,7 +74,7 @@ def line_chart(
     height: int = 260,
 ) -> Markup:
     """One line per series over the x labels (months); a hidden value breaks the line."""
-    left, right, top, bottom = 48, 16, 34, 46
+    left, right, top, bottom = 48, 36, 34, 46
     n = len(x_labels)
     if any(len(values) != n for _name, values in series):
         raise ValueError("one value per x label in every series")
