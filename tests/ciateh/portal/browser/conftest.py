@@ -64,6 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives Chromium (deselect with -m 'not browser')")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the browser tests last. Playwright's sync API keeps an asyncio event loop running in the
+    main thread while its (session-scoped) browser is open; a test run after it in the same process
+    would find that loop and fail in code that starts one of its own."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 # -- Chromium ---------------------------------------------------------------------------------------
 
 
