@@ -90,13 +90,26 @@ def api_error(exc: Exception) -> Response:
     return error_response(500, error, detail)
 
 
-def register_error_handlers(bp: Blueprint) -> None:
-    bp.register_error_handler(Exception, api_error)
+_api_prefixes: list[str] = []
 
-    def routing_error(exc: HTTPException) -> Response | HTTPException:
-        prefix = bp.url_prefix or "/"
+
+def api_routing_error(exc: HTTPException) -> Response | None:
+    """The API's JSON error for an HTTP error (unknown path, wrong method) on a path under the API's
+    prefix, which no view of the blueprint handled; ``None`` elsewhere (the portal answers those)."""
+    for prefix in _api_prefixes:
         if request.path == prefix or request.path.startswith(prefix.rstrip("/") + "/"):
             return _http_error(exc)
-        return exc
+    return None
+
+
+def register_error_handlers(bp: Blueprint) -> None:
+    """Errors of the blueprint's views become JSON errors; so do routing errors under its prefix,
+    through the app-wide handler that calls :func:`api_routing_error` (the portal's, or the
+    fallback registered here when there is no portal)."""
+    bp.register_error_handler(Exception, api_error)
+    _api_prefixes.append(bp.url_prefix or "/")
+
+    def routing_error(exc: HTTPException) -> Response | HTTPException:
+        return api_routing_error(exc) or exc
 
     bp.app_errorhandler(HTTPException)(routing_error)

@@ -20,6 +20,7 @@ from ciateh import audit
 from ciateh.db import db
 from ciateh.models import LANGUAGES, User
 from ciateh.portal.access import audit_kind, check_declared
+from ciateh.portal.errors import init_errors
 from ciateh.portal.formatting import register_filters
 from ciateh.portal.security import configure_security
 
@@ -89,6 +90,7 @@ def init_portal(app: Flask) -> None:
     login_manager.session_protection = "strong"
     babel.init_app(app, locale_selector=select_locale)
     register_filters(app)
+    init_errors(app)
 
     from ciateh.portal import admin, auth, bureau, cell, home, partner
 

@@ -193,10 +193,13 @@ def _tables_from_rows(rows: Sequence[Sequence[str]]) -> tuple[dict[str, str], di
     """The header block and the breakdowns of a CSV file or an XLSX sheet (as text)."""
     header: dict[str, str] = {}
     i = 0
-    while i < len(rows) and (not rows[i] or rows[i][0] != "Dimension code"):
-        if rows[i] and rows[i][0]:
+    while i < len(rows) and rows[i] and any(rows[i]):  # the header block, up to the empty line
+        if rows[i][0]:
             header[rows[i][0]] = rows[i][1]
         i += 1
+    while i < len(rows) and not (rows[i] and any(rows[i])):
+        i += 1
+    # rows[i]: the column titles (in the reader's language)
     tables: dict[str, dict[str, object]] = {}
     for row in rows[i + 1 :]:
         if not row or not row[0]:
