@@ -19,7 +19,10 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("What was sent is larger than the Centre accepts.")),
     429: (_l("Too many attempts"), _l("Please wait a few minutes before you try again.")),
-    500: (_l("Something went wrong"), _l("The error was logged and nothing was half saved. Please try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The error was logged and nothing was half saved. Please try again."),
+    ),
 }
 
 
