@@ -41,14 +41,14 @@ its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Unpack
 
 from sqlalchemy.orm import Session
 
 from ciateh.aggregates.attack import recover
 from ciateh.aggregates.dimensions import DIMENSIONS, REST, label
 from ciateh.aggregates.display import change, display
-from ciateh.aggregates.query import count_by, crosstab, monthly_series, top_n_with_rest
+from ciateh.aggregates.query import GroupArgs, ScopeArgs, count_by, crosstab, monthly_series, top_n_with_rest
 from ciateh.aggregates.suppression import (
     DEFAULT_K,
     Cell,
@@ -77,6 +77,7 @@ __all__ = [
     "REST",
     "Cell",
     "CountTable",
+    "GroupArgs",
     "Hidden",
     "Layout",
     "Mode",
@@ -85,6 +86,7 @@ __all__ = [
     "Reason",
     "RoleGroup",
     "Scope",
+    "ScopeArgs",
     "Unit",
     "change",
     "count_by",
@@ -128,47 +130,17 @@ def protect_margins(table: CountTable, k: int = DEFAULT_K) -> ProtectedTable:
 
 
 def protected_count_by(
-    session: Session,
-    dimension: str,
-    *,
-    month: str | None = None,
-    months: tuple[str, str] | None = None,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
-    k: int = DEFAULT_K,
+    session: Session, dimension: str, *, k: int = DEFAULT_K, **scope: Unpack[ScopeArgs]
 ) -> ProtectedTable:
     """Counts by one dimension, protected; the total is the scope's total."""
-    table = count_by(
-        session, dimension, month=month, months=months, filters=filters, role_group=role_group, unit=unit
-    )
-    return protect_1d(table, k)
+    return protect_1d(count_by(session, dimension, **scope), k)
 
 
 def protected_crosstab(
-    session: Session,
-    row_dim: str,
-    col_dim: str,
-    *,
-    month: str | None = None,
-    months: tuple[str, str] | None = None,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
-    k: int = DEFAULT_K,
+    session: Session, row_dim: str, col_dim: str, *, k: int = DEFAULT_K, **scope: Unpack[ScopeArgs]
 ) -> ProtectedTable:
     """Counts by two dimensions, protected; margins as in :func:`protected_count_by`."""
-    table = crosstab(
-        session,
-        row_dim,
-        col_dim,
-        month=month,
-        months=months,
-        filters=filters,
-        role_group=role_group,
-        unit=unit,
-    )
-    return protect_margins(table, k)
+    return protect_margins(crosstab(session, row_dim, col_dim, **scope), k)
 
 
 def protected_drilldown(
@@ -177,28 +149,13 @@ def protected_drilldown(
     value: str,
     by: str,
     *,
-    month: str | None = None,
-    months: tuple[str, str] | None = None,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
     k: int = DEFAULT_K,
+    **scope: Unpack[ScopeArgs],
 ) -> ProtectedTable:
     """The units of category ``value`` of ``dimension``, counted by ``by``: the row of the protected
     cross-tabulation ``dimension`` x ``by``, so its total is the cell shown for ``value`` in
     :func:`protected_count_by` of ``dimension``, hidden when that is hidden."""
-    table = protected_crosstab(
-        session,
-        dimension,
-        by,
-        month=month,
-        months=months,
-        filters=filters,
-        role_group=role_group,
-        unit=unit,
-        k=k,
-    )
-    return table.row_slice(value)
+    return protected_crosstab(session, dimension, by, k=k, **scope).row_slice(value)
 
 
 def protected_series(
@@ -206,14 +163,12 @@ def protected_series(
     months: tuple[str, str],
     dimension: str | None = None,
     *,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
     k: int = DEFAULT_K,
+    **scope: Unpack[GroupArgs],
 ) -> ProtectedTable:
     """Counts per month (rows), by ``dimension`` too when given, protected as one table whose total
     (and column margin) agree with :func:`protected_count_by` over the same range."""
-    table = monthly_series(session, months, dimension, filters=filters, role_group=role_group, unit=unit)
+    table = monthly_series(session, months, dimension, **scope)
     return protect_1d(table, k) if dimension is None else protect_margins(table, k)
 
 
@@ -222,23 +177,8 @@ def protected_top_n(
     dimension: str = "nationality",
     n: int = 10,
     *,
-    month: str | None = None,
-    months: tuple[str, str] | None = None,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
     k: int = DEFAULT_K,
+    **scope: Unpack[ScopeArgs],
 ) -> ProtectedTable:
     """The ``n`` largest categories of at least ``k`` and the rest (never a small count), protected."""
-    table = top_n_with_rest(
-        session,
-        dimension,
-        n,
-        k=k,
-        month=month,
-        months=months,
-        filters=filters,
-        role_group=role_group,
-        unit=unit,
-    )
-    return protect_1d(table, k)
+    return protect_1d(top_n_with_rest(session, dimension, n, k=k, **scope), k)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from ciateh.aggregates.dimensions import REST, ROLE_GROUPS, Dimension, dimension, is_known_code, listed_codes
+from ciateh.aggregates.reshape import top_n
 from ciateh.aggregates.table import CountTable, Layout, RoleGroup, Scope, Unit
 from ciateh.models import CaseExploitationForm, CaseMeansOfControl, CaseRecord, Partner
 
@@ -30,6 +31,22 @@ _CHILD: dict[str, type[CaseExploitationForm] | type[CaseMeansOfControl]] = {
     "exploitation_forms": CaseExploitationForm,
     "means_of_control": CaseMeansOfControl,
 }
+
+
+class GroupArgs(TypedDict, total=False):
+    """What a table counts besides its months (the keyword arguments of every query function)."""
+
+    filters: Mapping[str, str] | None
+    role_group: RoleGroup
+    unit: Unit
+
+
+class ScopeArgs(GroupArgs, total=False):
+    """A scope as keyword arguments: ``month`` or ``months`` (an inclusive range), filters, role group
+    and unit; what :func:`make_scope` checks."""
+
+    month: str | None
+    months: tuple[str, str] | None
 
 
 def make_scope(
@@ -60,6 +77,19 @@ def make_scope(
             raise ValueError(f"filter {name}: not a code of that dimension")
         checked[name] = code
     return Scope(months, checked, role_group, unit)
+
+
+def is_month(value: object) -> bool:
+    """``value`` is a month written ``YYYY-MM``."""
+    return isinstance(value, str) and _MONTH.fullmatch(value) is not None
+
+
+def shift_month(month: str, n: int) -> str:
+    """The month ``n`` months after ``month`` (before it when ``n`` is negative)."""
+    if not is_month(month):
+        raise ValueError("a month is written YYYY-MM")
+    index = int(month[:4]) * 12 + int(month[5:]) - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def month_range(start: str, end: str) -> list[str]:
@@ -103,17 +133,13 @@ def _is(dim: Dimension, codes: Sequence[str], negate: bool = False) -> ColumnEle
     return ~found if negate else found
 
 
-def _grouped(
-    session: Session,
-    scope: Scope,
-    dims: Sequence[Dimension],
-    extra: Sequence[ColumnElement[bool]] = (),
-) -> dict[tuple[str, ...], int]:
-    """One grouped query: the count for each combination of the categories of ``dims``. Cases are
-    counted as the distinct (partner, case key) pairs of each combination, by a grouped count over
-    a ``SELECT DISTINCT`` (hashed, where ``count(DISTINCT ...)`` would sort)."""
+def _selecting(
+    scope: Scope, dims: Sequence[Dimension], extra: Sequence[ColumnElement[bool]] = ()
+) -> tuple[Select[Any], list[Any]]:
+    """The scope's persons joined to what ``dims`` need, and the columns of ``dims`` (labelled
+    ``d0``, ``d1``, ...): the start of every grouped query."""
     columns: list[Any] = []
-    stmt = select().select_from(CaseRecord)
+    stmt: Select[Any] = select().select_from(CaseRecord)
     partner_joined = False
     for n, dim in enumerate(dims):
         if dim.source == "multi":
@@ -128,7 +154,19 @@ def _grouped(
         else:
             column = getattr(CaseRecord, dim.attribute)
         columns.append(column.label(f"d{n}"))
-    stmt = stmt.where(*_conditions(scope), *extra)
+    return stmt.where(*_conditions(scope), *extra), columns
+
+
+def _grouped(
+    session: Session,
+    scope: Scope,
+    dims: Sequence[Dimension],
+    extra: Sequence[ColumnElement[bool]] = (),
+) -> dict[tuple[str, ...], int]:
+    """One grouped query: the count for each combination of the categories of ``dims``. Cases are
+    counted as the distinct (partner, case key) pairs of each combination, by a grouped count over
+    a ``SELECT DISTINCT`` (hashed, where ``count(DISTINCT ...)`` would sort)."""
+    stmt, columns = _selecting(scope, dims, extra)
     if scope.unit == "persons":
         stmt = stmt.add_columns(*columns, func.count())
         if columns:
@@ -138,7 +176,7 @@ def _grouped(
         keys = [units.c[f"d{n}"] for n in range(len(dims))]
         stmt = select(*keys, func.count()).select_from(units)
         if keys:
-            stmt = stmt.group_by(*keys)
+            stmt = stmt.group_by(*keys)  # type: ignore[assignment]
     return {tuple(row[:-1]): int(row[-1]) for row in session.execute(stmt)}
 
 
@@ -159,19 +197,9 @@ def _categories(session: Session, dim: Dimension, scope: Scope, found: set[str])
 # -- tables --------------------------------------------------------------------------------------
 
 
-def count_by(
-    session: Session,
-    dimension_name: str,
-    *,
-    month: str | None = None,
-    months: tuple[str, str] | None = None,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
-) -> CountTable:
+def count_by(session: Session, dimension_name: str, **scope: Unpack[ScopeArgs]) -> CountTable:
     """Counts by one dimension (a 1-D table) and the true total of the scope."""
-    scope = make_scope(month=month, months=months, filters=filters, role_group=role_group, unit=unit)
-    return _count_by(session, dimension(dimension_name), scope)
+    return _count_by(session, dimension(dimension_name), make_scope(**scope))
 
 
 def _count_by(session: Session, dim: Dimension, scope: Scope) -> CountTable:
@@ -187,22 +215,16 @@ def _total(session: Session, scope: Scope) -> int:
     return _grouped(session, scope, ()).get((), 0)
 
 
-def crosstab(
-    session: Session,
-    row_dim: str,
-    col_dim: str,
-    *,
-    month: str | None = None,
-    months: tuple[str, str] | None = None,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
-) -> CountTable:
+def total(session: Session, **scope: Unpack[ScopeArgs]) -> int:
+    """The true number of units (persons, or distinct cases) of a scope."""
+    return _total(session, make_scope(**scope))
+
+
+def crosstab(session: Session, row_dim: str, col_dim: str, **scope: Unpack[ScopeArgs]) -> CountTable:
     """Counts by two dimensions, with true row, column and grand totals."""
     if row_dim == col_dim:
         raise ValueError("a cross-tabulation needs two different dimensions")
-    scope = make_scope(month=month, months=months, filters=filters, role_group=role_group, unit=unit)
-    return _crosstab(session, dimension(row_dim), dimension(col_dim), scope)
+    return _crosstab(session, dimension(row_dim), dimension(col_dim), make_scope(**scope))
 
 
 def _crosstab(session: Session, rdim: Dimension, cdim: Dimension, scope: Scope) -> CountTable:
@@ -237,17 +259,14 @@ def monthly_series(
     session: Session,
     months: tuple[str, str],
     dimension_name: str | None = None,
-    *,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
+    **scope: Unpack[GroupArgs],
 ) -> CountTable:
     """Counts per month over an inclusive range (every month a row, zeros included); by
     ``dimension_name`` too when given (months x categories)."""
-    scope = make_scope(months=months, filters=filters, role_group=role_group, unit=unit)
+    checked = make_scope(months=months, **scope)
     if dimension_name is None:
-        return _count_by(session, dimension("month"), scope)
-    return _crosstab(session, dimension("month"), dimension(dimension_name), scope)
+        return _count_by(session, dimension("month"), checked)
+    return _crosstab(session, dimension("month"), dimension(dimension_name), checked)
 
 
 def top_n_with_rest(
@@ -256,11 +275,7 @@ def top_n_with_rest(
     n: int = 10,
     *,
     k: int | None = None,
-    month: str | None = None,
-    months: tuple[str, str] | None = None,
-    filters: Mapping[str, str] | None = None,
-    role_group: RoleGroup = "all",
-    unit: Unit = "persons",
+    **scope: Unpack[ScopeArgs],
 ) -> CountTable:
     """The ``n`` largest categories (ties in list order) and one row for all the others (key
     :data:`~ciateh.aggregates.dimensions.REST`), with the true total.
@@ -268,15 +283,19 @@ def top_n_with_rest(
     With ``k``: only categories counting at least ``k`` are listed, and while the rest would be a
     small count (1..k-1) the smallest listed category joins it. Then no number of the table is small
     unless the whole scope is, so nothing needs suppressing, and the order (largest first) gives
-    away no hidden number. Single-valued dimensions only.
+    away no hidden number. Single-valued dimensions only. For persons this is
+    :func:`~ciateh.aggregates.reshape.top_n` of :func:`count_by`; distinct cases are counted again
+    for the rest (a case may be in a listed category and in another).
     """
     if n < 0:
         raise ValueError("n must not be negative")
     dim = dimension(dimension_name)
     if dim.multi:
         raise ValueError("a top-n table needs a single-valued dimension")
-    scope = make_scope(month=month, months=months, filters=filters, role_group=role_group, unit=unit)
-    full = _count_by(session, dim, scope)
+    checked = make_scope(**scope)
+    full = _count_by(session, dim, checked)
+    if checked.unit == "persons":
+        return top_n(full, n, k)
     order = {key: i for i, key in enumerate(full.layout.row_keys)}
     ranked = sorted(
         zip(full.layout.row_keys, full.values, strict=True), key=lambda kv: (-kv[1], order[kv[0]])
@@ -284,14 +303,12 @@ def top_n_with_rest(
     top = [(key, value) for key, value in ranked if value >= max(k or 1, 1)][:n]
 
     def rest_of(chosen: list[tuple[str, int]]) -> int:
-        if scope.unit == "persons":
-            return full.grand - sum(value for _key, value in chosen)
         codes = [key for key, _value in chosen]
-        return _grouped(session, scope, (), [_is(dim, codes, negate=True)]).get((), 0)
+        return _grouped(session, checked, (), [_is(dim, codes, negate=True)]).get((), 0)
 
     rest = rest_of(top)
     while k is not None and top and 1 <= rest < k:
         top.pop()
         rest = rest_of(top)
     counts = {**dict(top), REST: rest}
-    return CountTable.one_d(dim.name, counts, full.grand, unit=scope.unit, scope=scope)
+    return CountTable.one_d(dim.name, counts, full.grand, unit=checked.unit, scope=checked)

@@ -24,6 +24,8 @@ class CaseRecord(Base):
         # per-month aggregates: by month alone, by month and role, by month and partner
         Index("ix_anonymous_case_month_role", "registered_month", "role"),
         Index("ix_anonymous_case_month_partner", "registered_month", "partner_id"),
+        # the month's fingerprint (count, last update) for snapshots: an index-only scan
+        Index("ix_anonymous_case_month_updated", "registered_month", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
