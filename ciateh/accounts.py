@@ -310,6 +310,7 @@ def reset_totp(session: Session, username: str, actor: str) -> str:
     secret = pyotp.random_base32()
     user.totp_secret = secret
     user.totp_last_step = 0
+    user.end_sessions()
     session.flush()
     audit.append(session, actor, "user.totp_reset", {"user_id": user.id, "username": user.username})
     return secret
@@ -323,6 +324,7 @@ def set_password(session: Session, username: str, actor: str, password: str | No
     user.password_hash = hash_password(new)
     user.failed_logins = 0
     user.locked_until = None
+    user.end_sessions()
     session.flush()
     audit.append(session, actor, "user.password_set", {"user_id": user.id, "username": user.username})
     return new
@@ -340,6 +342,7 @@ def change_password(session: Session, user: User, current: str, new: str, policy
     if _password_matches(user.password_hash, new):
         raise AccountError("the new password is the same as the current one", "password_same")
     user.password_hash = hash_password(new)
+    user.end_sessions()
     session.flush()
     audit.append(session, user_actor(user), "user.password_changed", {"user_id": user.id})
 
@@ -359,6 +362,7 @@ def disable_user(session: Session, username: str, actor: str) -> User:
     if not user.active:
         raise AccountError(f"account {username!r} is already disabled")
     user.active = False
+    user.end_sessions()
     session.flush()
     audit.append(session, actor, "user.disabled", {"user_id": user.id, "username": user.username})
     return user
@@ -595,4 +599,7 @@ def record_login(session: Session, user: User) -> None:
 
 
 def record_logout(session: Session, user: User) -> None:
+    """Signing out ends every session of the account (a copied cookie included)."""
+    user.end_sessions()
+    session.flush()
     audit.append(session, user_actor(user), "user.logout", {"user_id": user.id})

@@ -32,6 +32,9 @@ class User(Base):
     totp_secret: Mapped[str] = mapped_column(EncryptedText())
     #: the last TOTP time step accepted: a code is good once (no replay within its 30 s window)
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    #: part of the session's user id: raising it ends every open session of the account (sign-out,
+    #: password change or reset, new second factor, disabling), even a copied session cookie
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     language: Mapped[str] = mapped_column(String(2), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -55,7 +58,11 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Every session signed in before this call stops working at its next request."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
 
 class LoginThrottle(Base):

@@ -28,21 +28,70 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 
-#: query arguments recorded in the audit log with a page view (only short code-like values)
-_AUDITED_ARGS = ("role", "revision", "dimension", "code", "by", "months", "end", "from", "to", "page", "only")
+#: The query arguments recorded with a page view, per route, each only when its value is in the
+#: argument's domain: the audit log is append-only and hash-chained, so nothing typed by a user may
+#: reach it unchecked (a value in an argument a view ignores would otherwise be kept forever).
+_MONTH_VALUE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_NUMBER_VALUE = re.compile(r"[0-9]{1,6}")
+_AUDITED_ARGS: dict[str, tuple[str, ...]] = {
+    "bureau.month": ("role", "revision"),
+    "bureau.drilldown": ("role", "revision", "dimension", "code", "by"),
+    "bureau.export": ("role", "revision"),
+    "cell.dashboard": ("months", "end"),
+    "cell.meeting_pack": ("from", "to"),
+    "partner.batches": ("page",),
+    "partner.batch": ("page", "only"),
+}
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9_:.\-]{1,40}")
+
+
+def _in_domain(name: str, value: str) -> bool:
+    from ciateh.aggregates import DIMENSIONS, REST
+    from ciateh.aggregates.dimensions import ROLE_GROUPS, dimension, is_known_code
+
+    if name == "role":
+        return value in ROLE_GROUPS
+    if name in ("revision", "page"):
+        return bool(_NUMBER_VALUE.fullmatch(value))
+    if name == "months":
+        return value in ("12", "24", "36")
+    if name in ("end", "from", "to"):
+        return bool(_MONTH_VALUE.fullmatch(value))
+    if name == "only":
+        return value == "rejected"
+    if name in ("dimension", "by"):
+        return value in DIMENSIONS
+    if name == "code":
+        # the drill-down answers 404 to a code that is not one of the dimension's categories;
+        # partner codes and months have no code list: recorded only in their own shape
+        dim = request.args.get("dimension", "")
+        if dim not in DIMENSIONS or not _SAFE_VALUE.fullmatch(value):
+            return False
+        if value == REST:
+            return True
+        if dim == "partner":
+            return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", value))
+        return dim != "month" and is_known_code(dimension(dim), value)
+    return False
 
 
 def user_actor(user: Any) -> str:
     return f"user:{user.username}"
 
 
+_SESSION_USER = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The session's user, if the account is active and the session is of its current epoch."""
+    found = _SESSION_USER.fullmatch(user_id)
+    if found is None:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(found.group(1)))
+    if user is None or not user.active or user.session_epoch != int(found.group(2)):
+        return None
+    return user
 
 
 def select_locale() -> str | None:
@@ -55,13 +104,15 @@ def select_locale() -> str | None:
 
 
 def _audit_details() -> dict[str, object]:
-    details: dict[str, object] = {"endpoint": request.endpoint or ""}
+    endpoint = request.endpoint or ""
+    details: dict[str, object] = {"endpoint": endpoint}
+    # path arguments: the view answered 200, so its converters and checks accepted them
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) or (isinstance(value, str) and _SAFE_VALUE.fullmatch(value)):
             details[name] = value
-    for name in _AUDITED_ARGS:
+    for name in _AUDITED_ARGS.get(endpoint, ()):
         value = request.args.get(name)
-        if value is not None and _SAFE_VALUE.fullmatch(value):
+        if value is not None and _in_domain(name, value):
             details[f"arg.{name}"] = value
     return details
 

@@ -276,6 +276,9 @@ def account() -> Page | Response:
                 password_error = str(_PASSWORD_ERRORS.get(exc.code, _("The password was not changed.")))
             else:
                 db.session.commit()
+                # the change ended every session of the account (a new session epoch): this one
+                # continues under the new epoch, the others (a stolen cookie) do not
+                login_user(user, remember=False)
                 flash(_("Your password is changed."), "info")
                 return redirect(url_for("auth.account"))
     return _render(

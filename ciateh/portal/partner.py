@@ -13,6 +13,7 @@ organisation's batch answers 404, not 403, so that its existence is not confirme
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,8 @@ from ciateh.models import Batch
 from ciateh.portal.access import allow
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
+#: an id or page number as typed: ASCII digits only (str.isdigit() admits "²", which int() refuses)
+DIGITS: Final = re.compile(r"[0-9]{1,6}")
 
 BATCHES_PER_PAGE: Final = 50
 OUTCOMES_PER_PAGE: Final = 200
@@ -143,7 +146,7 @@ def outcomes(stored: Sequence[Mapping[str, object]]) -> list[Outcome]:
 
 def _page_arg() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6:
+    if not DIGITS.fullmatch(raw):
         abort(404)
     return int(raw)
 
@@ -164,7 +167,7 @@ def batches() -> str:
     return render_template("partner/batches.html", page=page)
 
 
-@bp.get("/batches/<int:batch_id>")
+@bp.get("/batches/<int(max=2147483647):batch_id>")
 @allow("partner")
 def batch(batch_id: int) -> str:
     found = partner_batch(db.session, _partner_id(), batch_id)

@@ -77,7 +77,7 @@ def test_password_then_totp_signs_in(client: FlaskClient, make_user: MakeUser, s
     assert client.get("/admin/users").status_code == 302
     response = totp_step(client, someone.totp_now())
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert signed_in_user_id(client) == str(someone.user.id)
+    assert signed_in_user_id(client) == someone.user.get_id()
     assert client.get("/").headers["Location"] == "/admin/users"
     assert client.get("/admin/users").status_code == 200
     assert "user.login" in actions(session)
@@ -135,7 +135,7 @@ def test_wrong_totp_is_refused(client: FlaskClient, make_user: MakeUser) -> None
     assert signed_in_user_id(client) is None
     # still pending: the right code now works
     assert totp_step(client, someone.totp_now()).status_code == 302
-    assert signed_in_user_id(client) == str(someone.user.id)
+    assert signed_in_user_id(client) == someone.user.get_id()
 
 
 def test_a_totp_code_is_good_once(app: Flask, make_user: MakeUser, session: Session) -> None:
@@ -280,7 +280,7 @@ def test_the_session_is_new_after_sign_in(client: FlaskClient, make_user: MakeUs
         assert "planted" not in sess
         assert sess.get("csrf_token") != before
         assert not any(key.startswith("pending") for key in sess)
-        assert sess["_user_id"] == str(someone.user.id)
+        assert sess["_user_id"] == someone.user.get_id()
 
 
 def test_strong_session_protection_and_no_remember_cookie(client: FlaskClient, make_user: MakeUser) -> None:
@@ -327,7 +327,7 @@ def test_a_post_without_csrf_token_is_400(client: FlaskClient, make_user: MakeUs
     password_step(client, someone.user.username, someone.password)
     totp_step(client, someone.totp_now())
     assert client.post("/logout").status_code == 400
-    assert signed_in_user_id(client) == str(someone.user.id)
+    assert signed_in_user_id(client) == someone.user.get_id()
 
 
 def test_session_cookie_flags_with_secure_cookies(database_url: str) -> None:
