@@ -18,6 +18,15 @@ one. Two builders racing insert one row: the unique constraints (month, revision
 refuse the second insert, which runs in a SAVEPOINT; the loser reads again and returns the winner's
 row (or, if its own data differ, inserts the next revision).
 
+**Publication.** Every revision is protected on its own, but the *difference* of two revisions is
+not: with one person added, revision 2 minus revision 1 is that person. So a revision is shown only
+when it is *published* (:func:`published_revisions`): revision 1 is; a later one when every number of
+every stored table (and of the nationality view the month page shows) changed by 0 or by at least k
+from the last published revision (:func:`publishable`). Any two published revisions then differ by 0
+or at least k in every number. A revision held back stays recorded (immutable, audited) and is
+published with a later one once the change is large enough; :func:`approve_month` approves the
+latest published revision, never a held-back one.
+
 **Data changed.** ``source_rows`` and ``source_updated_at`` are a cheap fingerprint of the month's
 records (their number and last update), taken *before* the tables are counted: when the month's
 records differ from the fingerprint, the month page says the data changed since the snapshot (a
@@ -35,7 +44,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Generic, TypeVar
@@ -46,7 +55,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, defer, selectinload
 
 from ciateh import audit
-from ciateh.aggregates import CountTable, RoleGroup
+from ciateh.aggregates import DEFAULT_K, REST, CountTable, RoleGroup
 from ciateh.aggregates.cube import cube
 from ciateh.aggregates.query import is_month, total
 from ciateh.aggregates.reshape import collapse_rows, top_keys, transpose
@@ -297,6 +306,148 @@ def stored_crosstab(session: Session, snapshot: MonthSnapshot, group: str, a: st
 def clear_caches() -> None:
     _STORED.clear()
     _CROSSTABS.clear()
+    _GATE.clear()
+    _CHAINS.clear()
+
+
+# -- publication ---------------------------------------------------------------------------------
+
+#: a number of a stored table, by position: ("grand",), ("row", key), ("col", key), ("cell", row, col)
+_Position = tuple[str, ...]
+
+
+def _numbers(table: CountTable) -> dict[_Position, int]:
+    lay = table.layout
+    out: dict[_Position, int] = {("grand",): table.grand}
+    out.update({("row", key): v for key, v in zip(lay.row_keys, table.row_totals, strict=True)})
+    out.update({("col", key): v for key, v in zip(lay.col_keys, table.col_totals, strict=True)})
+    if lay.col_keys:
+        for row_key, row in zip(lay.row_keys, table.cells, strict=True):
+            out.update({("cell", row_key, col_key): v for col_key, v in zip(lay.col_keys, row, strict=True)})
+    return out
+
+
+def _small_change(before: CountTable, after: CountTable, k: int) -> bool:
+    """Some number of ``after`` differs from the same number of ``before`` by 1..k-1 (either way);
+    a category missing on one side counts 0 there (a table lists the categories with persons)."""
+    old, new = _numbers(before), _numbers(after)
+    return any(0 < abs(new.get(key, 0) - old.get(key, 0)) < k for key in old.keys() | new.keys())
+
+
+def _fold(table: CountTable, keep: Sequence[str]) -> CountTable:
+    """``table`` with nationality (rows or columns) folded into ``keep`` and the rest."""
+    if table.layout.row_dim == "nationality":
+        return collapse_rows(table, keep)
+    return transpose(collapse_rows(transpose(table), keep))
+
+
+def _listed(table: CountTable) -> tuple[str, ...]:
+    """The nationalities a folded table lists on its own (not the rest)."""
+    lay = table.layout
+    keys = lay.row_keys if lay.row_dim == "nationality" else lay.col_keys
+    return tuple(key for key in keys if key != REST)
+
+
+def _common(first: Sequence[str], second: Sequence[str]) -> tuple[str, ...]:
+    return tuple(key for key in first if key in set(second))
+
+
+def small_change(before: Mapping[str, Any], after: Mapping[str, Any], k: int) -> str | None:
+    """The first stored table (its name, like ``victims/one_d/sex``; never a number) in which some
+    number changes by 1..k-1 from the snapshot tables ``before`` to ``after``, or ``None``.
+
+    Compared, for each role group: every 1-D table (nationality in full), the nationality table as
+    the month page shows it (the top ten of at least k and the rest), every stored cross-tabulation
+    (nationality folded as stored, and as a drill-down shows it), and the key totals. Where the two
+    revisions list different nationalities on their own, both are folded into the ones they both
+    list: that is all the two tables have in common, so all a reader can subtract."""
+    if before.get("format") != after.get("format"):
+        return "format"
+    for name in sorted(set(before["totals"]) | set(after["totals"])):
+        if 0 < abs(int(after["totals"].get(name, 0)) - int(before["totals"].get(name, 0))) < k:
+            return f"totals/{name}"
+    for group in SNAPSHOT_GROUPS:
+        old_1d = {dim: from_json(t) for dim, t in before["one_d"][group].items()}
+        new_1d = {dim: from_json(t) for dim, t in after["one_d"][group].items()}
+        if set(old_1d) != set(new_1d):
+            return f"{group}/one_d"
+        for dim in old_1d:
+            if _small_change(old_1d[dim], new_1d[dim], k):
+                return f"{group}/one_d/{dim}"
+        # the month page: the top ten (of at least k) and the rest, of each revision
+        old_view = top_keys(old_1d["nationality"], TOP_N, k)
+        new_view = top_keys(new_1d["nationality"], TOP_N, k)
+        shown = _common(old_view, new_view)
+        if _small_change(
+            collapse_rows(old_1d["nationality"], shown), collapse_rows(new_1d["nationality"], shown), k
+        ):
+            return f"{group}/top/nationality"
+        old_pairs, new_pairs = before["crosstabs"][group], after["crosstabs"][group]
+        if set(old_pairs) != set(new_pairs):
+            return f"{group}/crosstabs"
+        for pair in sorted(old_pairs):
+            old, new = from_json(old_pairs[pair]), from_json(new_pairs[pair])
+            if "nationality" not in pair.split("|"):
+                folds = [(old, new)]
+            else:
+                stored = _common(_listed(old), _listed(new))
+                folds = [(_fold(old, stored), _fold(new, stored)), (_fold(old, shown), _fold(new, shown))]
+            if any(_small_change(a, b, k) for a, b in folds):
+                return f"{group}/crosstabs/{pair}"
+    return None
+
+
+def publishable(before: Mapping[str, Any], after: Mapping[str, Any], k: int) -> bool:
+    """The publication gate: every number of every stored table changes by 0 or by at least ``k``
+    from the snapshot tables ``before`` (the last published revision) to ``after``. Then the
+    difference of two published revisions shows no change of 1..k-1 persons, so no one person."""
+    return small_change(before, after, k) is None
+
+
+#: gate answers by (before id, digest, after id, digest, k) and published chains by month, revisions, k
+_GATE: Lru[tuple[int, str, int, str, int], bool] = Lru(1024)
+_CHAINS: Lru[tuple[str, tuple[tuple[int, str], ...], int], tuple[int, ...]] = Lru(1024)
+
+
+def _stored_tables(session: Session, snapshot: MonthSnapshot) -> dict[str, Any]:
+    data = session.scalar(select(MonthSnapshot.tables).where(MonthSnapshot.id == snapshot.id))
+    if data is None:
+        raise LookupError("no such snapshot")
+    return dict(data)
+
+
+def _gate(session: Session, before: MonthSnapshot, after: MonthSnapshot, k: int) -> bool:
+    key = (before.id, before.digest, after.id, after.digest, k)
+    cached = _GATE.get(key)
+    if cached is not None:
+        return cached
+    answer = publishable(_stored_tables(session, before), _stored_tables(session, after), k)
+    return _GATE.put(key, answer)
+
+
+def published_revisions(session: Session, found: Sequence[MonthSnapshot], k: int) -> list[MonthSnapshot]:
+    """The published revisions among ``found`` (every revision of one month, oldest first, as
+    :func:`revisions` returns them), oldest first. Revision 1 is published; a later revision is
+    published when it passes :func:`publishable` against the last published revision before it.
+    Deterministic from the revisions and ``k`` (cached): a revision once published stays so."""
+    if not found:
+        return []
+    key = (found[0].month, tuple((s.id, s.digest) for s in found), k)
+    indexes = _CHAINS.get(key)
+    if indexes is None:
+        chosen = [0]
+        for index in range(1, len(found)):
+            if _gate(session, found[chosen[-1]], found[index], k):
+                chosen.append(index)
+        indexes = _CHAINS.put(key, tuple(chosen))
+    return [found[i] for i in indexes]
+
+
+def published_revision(session: Session, month: str, k: int) -> MonthSnapshot | None:
+    """The latest published revision of ``month`` (``None``: the month has no snapshot): the one
+    every page, export and period shows by default (see :func:`published_revisions`)."""
+    published = published_revisions(session, revisions(session, month), k)
+    return published[-1] if published else None
 
 
 # -- building ------------------------------------------------------------------------------------
@@ -345,14 +496,18 @@ def build_snapshot(session: Session, month: str, actor: str) -> tuple[MonthSnaps
     raise SnapshotError(f"could not store a snapshot of {month}: too many concurrent builds")
 
 
-def approve_month(session: Session, month: str, actor: str) -> MonthApproval:
-    """Approve the month as its data are now: build (a new revision if they changed since the latest
-    one), then approve that revision unless it already is (audited ``snapshot.approved``)."""
-    snapshot, _created = build_snapshot(session, month, actor)
+def approve_month(session: Session, month: str, actor: str, *, k: int = DEFAULT_K) -> MonthApproval:
+    """Approve the month as the Bureau sees it: build (a new revision if the data changed since the
+    latest one), then approve the latest *published* revision (:func:`published_revision`; never one
+    the publication gate holds back) unless it already is (audited ``snapshot.approved``, naming the
+    latest revision too when it is a newer one not published)."""
+    build_snapshot(session, month, actor)
     for _attempt in range(_MAX_ATTEMPTS):
-        found = session.scalar(select(MonthApproval).where(MonthApproval.snapshot_id == snapshot.id))
-        if found is not None:
-            return found
+        found = revisions(session, month)
+        snapshot = published_revisions(session, found, k)[-1]
+        approval = session.scalar(select(MonthApproval).where(MonthApproval.snapshot_id == snapshot.id))
+        if approval is not None:
+            return approval
         approval = MonthApproval(snapshot_id=snapshot.id, approved_by=actor)
         try:
             with session.begin_nested():
@@ -360,12 +515,14 @@ def approve_month(session: Session, month: str, actor: str) -> MonthApproval:
         except IntegrityError:
             continue  # approved by someone else meanwhile
         session.expire(snapshot, ["approvals"])
-        audit.append(
-            session,
-            actor,
-            "snapshot.approved",
-            {"month": month, "revision": snapshot.revision, "snapshot_id": snapshot.id},
-        )
+        details: dict[str, object] = {
+            "month": month,
+            "revision": snapshot.revision,
+            "snapshot_id": snapshot.id,
+        }
+        if found[-1].revision != snapshot.revision:
+            details["latest_revision"] = found[-1].revision  # built, not published
+        audit.append(session, actor, "snapshot.approved", details)
         return approval
     raise SnapshotError(f"could not approve {month}")
 

@@ -24,13 +24,23 @@ a second table in the cross-tabulation's system). Build drill-downs with
 :func:`protected_drilldown`, never with ``filters``: a filtered table is a new scope, protected on
 its own.
 
+**How the portal avoids differencing between scopes.** Scopes protected independently can be
+subtracted: a month next to its year, one period next to a period one month longer, revision 2 of a
+month next to revision 1. The portal therefore publishes exactly one kind of protected table, the
+month page of the *published* revision of each month, and:
+
+- everything the Cell sees over a period is a fixed function of those month pages (sums of their
+  shown numbers, ranges where a month hides one: :mod:`ciateh.aggregates.bounds`,
+  :func:`ciateh.reports.period_report`), so no combination of periods reveals more than the months;
+- a later revision of a month is published only if every number of every table of the month moved
+  by 0 or by at least ``k`` against the last published revision (:mod:`ciateh.snapshots`), so the
+  difference of two published revisions singles no one out.
+
 **Residual risks (documented, not solved):**
 
-- *Different scopes are protected independently*: a month next to its year, a series next to the
-  month pages, a filtered table next to the unfiltered one. Where two of them share a relation
-  (the months of a year sum to the year), a number hidden in one may follow from the others.
-  :func:`protected_series` keeps the range total consistent with :func:`protected_count_by` over
-  the same range, not with the month pages.
+- *Different scopes are protected independently* where the portal does not use them together:
+  :func:`protected_series` and filtered tables (``filters``) are protected on their own; use them
+  only for a scope nothing else publishes.
 - *Two cross-tabulations* sharing a dimension are each protected with the shared margin; the
   intersection of what each allows for a hidden margin is not checked.
 - *Intervals*: a hidden number is never pinned to one value, but may be narrowed to a range.

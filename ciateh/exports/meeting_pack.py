@@ -1,9 +1,11 @@
 """The Cell's meeting pack: one PDF with the figures of a chosen period, and the presentation they
 share with the Cell's dashboard.
 
-:func:`present` turns a :class:`~ciateh.reports.PeriodReport` (protected cells only) into a
-:class:`PeriodView`: translated titles and labels, key figures with their trend in arrows and words,
-the trend line chart and the bar charts (the very SVG of :mod:`ciateh.portal.charts`). The dashboard
+:func:`present` turns a :class:`~ciateh.reports.PeriodReport` (ranges derived from the month pages'
+protected numbers only) into a :class:`PeriodView`: translated titles and labels, every figure as
+text (:func:`ciateh.portal.formatting.range_text`: "1,234", "<5", "at least 120", "at most 12",
+"between 120 and 135"), key figures with their trend in arrows and words, the trend line chart and
+the range bar charts (the very SVG of :mod:`ciateh.portal.charts`). The dashboard
 renders that view as HTML; :func:`build_meeting_pack` renders the same view as a PDF (cover with the
 period and a reading guide, key figures, trends, breakdowns as tables and bar charts, then the open
 proposals and decisions). Both show exactly the same numbers.
@@ -24,12 +26,14 @@ from flask_babel import force_locale, format_decimal, gettext
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from ciateh.aggregates import Cell, Hidden, ProtectedTable, Reason, display, label
+from ciateh.aggregates import Cell, Hidden, Reason, display, label
+from ciateh.aggregates.bounds import Range, RangeTable
 from ciateh.exports.pdf import PdfReport
 from ciateh.models import Decision, Proposal
-from ciateh.portal.charts import bar_chart, line_chart
+from ciateh.portal.charts import line_chart, range_bar_chart
+from ciateh.portal.formatting import range_text
 from ciateh.proposals import open_items
-from ciateh.reports import CELL_DIMENSIONS, ROLE_GROUPS, KeyFigure, PeriodReport, Trend, period_report
+from ciateh.reports import CELL_DIMENSIONS, SERIES, KeyFigure, PeriodReport, Trend, period_report
 
 MONTH: Final = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 MAX_MONTHS: Final = 60
@@ -96,7 +100,9 @@ def figure_title(name: str) -> str:
 
 
 def role_title(role_group: str) -> str:
-    return str(gettext("Victims") if role_group == "victims" else gettext("Suspects"))
+    """The title of a per-month column (a role group, or the cases)."""
+    titles = {"victims": gettext("Victims"), "suspects": gettext("Suspects"), "cases": gettext("Cases")}
+    return str(titles.get(role_group, role_group))
 
 
 def dimension_title(dimension: str) -> str:
@@ -115,13 +121,13 @@ def number(cell: Cell) -> str:
     return str(format_decimal(cell))
 
 
-def trend_words(figure: KeyFigure, length: int) -> str:
+def trend_words(figure: KeyFigure, length: int, k: int) -> str:
     """The comparison with the previous period in plain words (for everyone, screen readers too)."""
     if figure.previous is None:
         return str(
             gettext("No comparison: not every one of the previous %(n)s months has figures.", n=length)
         )
-    previous = number(figure.previous)
+    previous = range_text(figure.previous, k)
     if figure.trend == "up":
         return str(gettext("Up from %(previous)s in the previous %(n)s months.", previous=previous, n=length))
     if figure.trend == "down":
@@ -132,7 +138,8 @@ def trend_words(figure: KeyFigure, length: int) -> str:
         return str(gettext("The same as in the previous %(n)s months.", n=length))
     return str(
         gettext(
-            "Previous %(n)s months: %(previous)s. Too few to compare without singling someone out.",
+            "Previous %(n)s months: %(previous)s. Cannot tell whether it went up or down: the two "
+            "figures are not known exactly and may be the same.",
             previous=previous,
             n=length,
         )
@@ -154,8 +161,10 @@ def figure_note(figure: KeyFigure) -> str:
 class FigureView:
     name: str
     title: str
-    value: Cell
-    previous: Cell | None
+    value: Range
+    text: str  # the value as printed
+    previous: Range | None
+    previous_text: str  # "" without a previous period
     trend: Trend | None
     arrow: str  # ▲ ▼ ▶, or "" without a trend
     words: str
@@ -166,23 +175,25 @@ class FigureView:
 class BreakdownRow:
     key: str
     label: str
-    value: Cell
+    value: Range
+    text: str  # the value as printed
 
 
 @dataclass(frozen=True)
 class BreakdownView:
-    """A protected breakdown as listed: the categories in table order, without those shown as 0
-    (a long list of zeros says nothing to the reader; leaving a known zero out hides nothing)."""
+    """A breakdown as listed: the categories in table order, without those known to be 0 (a long
+    list of zeros says nothing to the reader; leaving a known zero out hides nothing)."""
 
     dimension: str
     title: str
-    table: ProtectedTable
+    table: RangeTable
     rows: tuple[BreakdownRow, ...]
     chart: Markup
+    total_text: str
 
     @property
-    def total(self) -> Cell:
-        return self.table.grand
+    def total(self) -> Range:
+        return self.table.total
 
     @property
     def omits_zeros(self) -> bool:
@@ -195,7 +206,8 @@ class MonthRow:
     label: str
     provisional: bool
     missing: bool
-    values: tuple[Cell | None, ...]  # one per role group; None: the series has no such month
+    values: tuple[Range | None, ...]  # one per column (SERIES); None: the month has no figures
+    texts: tuple[str, ...]  # as printed ("–" for None)
 
 
 @dataclass(frozen=True)
@@ -205,10 +217,11 @@ class PeriodView:
     title: str  # the period in words
     previous_title: str  # the period before, same length
     figures: tuple[FigureView, ...]
-    role_groups: tuple[str, ...]
+    role_groups: tuple[str, ...]  # the per-month columns (SERIES: victims, suspects, cases)
     role_titles: tuple[str, ...]
     months: tuple[MonthRow, ...]
-    totals: tuple[Cell, ...]  # the series' totals, one per role group
+    totals: tuple[Range, ...]  # the columns' totals over the period
+    total_texts: tuple[str, ...]
     trend_chart: Markup
     breakdowns: tuple[BreakdownView, ...]
     provisional: tuple[str, ...]  # month labels
@@ -223,16 +236,21 @@ class PeriodView:
         return len(self.report.missing) < len(self.report.months)
 
 
-def _series_value(table: ProtectedTable | None, month: str) -> Cell | None:
-    if table is None or month not in table.layout.row_keys:
-        return None
-    return table.values[table.layout.row_keys.index(month)]
+def _series_value(table: RangeTable | None, month: str) -> Range | None:
+    return None if table is None else table.get(month)
+
+
+def _point(value: Range | None, k: int) -> Cell:
+    """A month's total for the line chart: the number, or a gap (a hidden or missing month)."""
+    if value is None or value.value is None:
+        return Hidden(Reason.WITHHELD, k)
+    return value.value
 
 
 def present(report: PeriodReport, lang: str) -> PeriodView:
     """The dashboard's and the pack's view of a period report, in ``lang`` (call it inside
     ``force_locale(lang)`` or a request in that language, for the translated texts)."""
-    length = len(report.months)
+    length, k = len(report.months), report.k
     previous_end = report.previous_end or month_at(month_index(report.start) - 1)
     previous_start = report.previous_start or month_at(month_index(report.start) - length)
     figures = tuple(
@@ -240,36 +258,38 @@ def present(report: PeriodReport, lang: str) -> PeriodView:
             name=f.name,
             title=figure_title(f.name),
             value=f.value,
+            text=range_text(f.value, k),
             previous=f.previous,
+            previous_text="" if f.previous is None else range_text(f.previous, k),
             trend=f.trend,
             arrow=ARROWS[f.trend] if f.trend is not None else "",
-            words=trend_words(f, length),
+            words=trend_words(f, length, k),
             note=figure_note(f),
         )
         for f in report.key_figures
     )
-    role_groups = tuple(g for g in ROLE_GROUPS if g in report.series)
+    role_groups = tuple(g for g in SERIES if g in report.series)
     role_titles = tuple(role_title(g) for g in role_groups)
     provisional, missing = set(report.provisional), set(report.missing)
-    rows = tuple(
-        MonthRow(
-            month=m,
-            label=month_label(m, lang),
-            provisional=m in provisional,
-            missing=m in missing,
-            values=tuple(_series_value(report.series.get(g), m) for g in role_groups),
+    rows = []
+    for m in report.months:
+        values = tuple(_series_value(report.series.get(g), m) for g in role_groups)
+        rows.append(
+            MonthRow(
+                month=m,
+                label=month_label(m, lang),
+                provisional=m in provisional,
+                missing=m in missing,
+                values=values,
+                texts=tuple("–" if v is None else range_text(v, k) for v in values),
+            )
         )
-        for m in report.months
-    )
-    # a month the series does not have breaks the line, as a hidden number does
-    gap: Cell = Hidden(Reason.WITHHELD, report.k)
-    chart_series = [
-        (title, [gap if (v := row.values[i]) is None else v for row in rows])
-        for i, title in enumerate(role_titles)
-    ]
+    # the chart draws the month pages' victims and suspects totals; a hidden or missing month breaks
+    # the line (the cases are in the table only)
+    charted = [i for i, g in enumerate(role_groups) if g != "cases"]
     trend_chart = line_chart(
         [row.label for row in rows],
-        chart_series,
+        [(role_titles[i], [_point(row.values[i], k) for row in rows]) for i in charted],
         str(gettext("Victims and suspects per month")),
     )
     breakdowns = []
@@ -278,13 +298,16 @@ def present(report: PeriodReport, lang: str) -> PeriodView:
         if table is None:
             continue
         listed = tuple(
-            BreakdownRow(key, label(dimension, key, lang), value)
-            for key, value in zip(table.layout.row_keys, table.values, strict=True)
-            if value != 0 or isinstance(value, Hidden)
+            BreakdownRow(key, label(dimension, key, lang), value, range_text(value, k))
+            for key, value in table.items()
+            if value != Range(0, 0)
         )
         title = dimension_title(dimension)
-        chart = bar_chart([r.label for r in listed], [r.value for r in listed], title)
-        breakdowns.append(BreakdownView(dimension, title, table, listed, chart))
+        chart = range_bar_chart(
+            [r.label for r in listed], [r.value for r in listed], [r.text for r in listed], title, k=k
+        )
+        breakdowns.append(BreakdownView(dimension, title, table, listed, chart, range_text(table.total, k)))
+    totals = tuple(report.series[g].total for g in role_groups)
     return PeriodView(
         report=report,
         lang=lang,
@@ -293,8 +316,9 @@ def present(report: PeriodReport, lang: str) -> PeriodView:
         figures=figures,
         role_groups=role_groups,
         role_titles=role_titles,
-        months=rows,
-        totals=tuple(report.series[g].grand for g in role_groups),
+        months=tuple(rows),
+        totals=totals,
+        total_texts=tuple(range_text(t, k) for t in totals),
         trend_chart=trend_chart,
         breakdowns=tuple(breakdowns),
         provisional=tuple(month_label(m, lang, long=True) for m in report.provisional),
@@ -415,7 +439,7 @@ def _paragraphs(doc: PdfReport, text: str) -> None:
 def short_trend(figure: FigureView) -> str:
     words = {"up": gettext("Up"), "down": gettext("Down"), "flat": gettext("The same")}
     if figure.trend is None:
-        return str(gettext("No comparison"))
+        return str(gettext("No comparison") if figure.previous is None else gettext("Cannot tell"))
     return str(words[figure.trend])
 
 
@@ -444,8 +468,16 @@ def reading_guide(view: PeriodView) -> list[str]:
             k=k,
         ),
         gettext(
+            "The figures of the period are the monthly figures added up. When a month shows "
+            '"<%(k)s" or "x", the sum is not known exactly and is shown as "between 120 and 135", '
+            '"at least 120" or "at most 12". Nothing is shown that the monthly figures do not '
+            "already tell.",
+            k=k,
+        ),
+        gettext(
             "Trends compare the period with the previous period of the same length (%(previous)s). "
-            "A trend cannot be given when one of the two figures is hidden.",
+            "An arrow up or down is shown only when the two figures cannot be equal; otherwise the "
+            "trend says that it cannot tell.",
             previous=view.previous_title,
         ),
         gettext(
@@ -469,8 +501,8 @@ def reading_guide(view: PeriodView) -> list[str]:
 
 
 def _counts(doc: PdfReport, breakdown: BreakdownView) -> None:
-    rows = [[row.label, number(row.value)] for row in breakdown.rows]
-    rows.append([str(gettext("Total")), number(breakdown.total)])
+    rows = [[row.label, row.text] for row in breakdown.rows]
+    rows.append([str(gettext("Total")), breakdown.total_text])
     doc.table([str(gettext("Category")), str(gettext("Count"))], rows)
     if breakdown.omits_zeros:
         doc.paragraph(str(gettext("Categories without any victim in the period are not listed.")))
@@ -505,7 +537,7 @@ def render_pack(view: PeriodView, items: OpenItemsView) -> bytes:
             str(gettext("Trend")),
         ],
         [
-            [f.title, number(f.value), "-" if f.previous is None else number(f.previous), short_trend(f)]
+            [f.title, f.text, "-" if f.previous is None else f.previous_text, short_trend(f)]
             for f in view.figures
         ],
     )
@@ -519,11 +551,11 @@ def render_pack(view: PeriodView, items: OpenItemsView) -> bytes:
             row.label
             + (f" ({gettext('provisional')})" if row.provisional else "")
             + (f" ({gettext('no figures')})" if row.missing else ""),
-            *("-" if v is None else number(v) for v in row.values),
+            *("-" if v is None else text for v, text in zip(row.values, row.texts, strict=True)),
         ]
         for row in view.months
     ]
-    month_rows.append([str(gettext("Total")), *(number(t) for t in view.totals)])
+    month_rows.append([str(gettext("Total")), *view.total_texts])
     doc.table([str(gettext("Month")), *view.role_titles], month_rows)
 
     for breakdown in view.breakdowns:

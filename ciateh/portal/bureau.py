@@ -42,6 +42,8 @@ from ciateh.portal.bureau_forms import (
 from ciateh.portal.charts import bar_chart
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
+#: an id or page number as typed: ASCII digits only (str.isdigit() admits "²", which int() refuses)
+DIGITS: Final = re.compile(r"[0-9]{1,6}")
 
 MONTH: Final = re.compile(r"(19|20)\d{2}-(0[1-9]|1[0-2])")
 EXPORTS: Final = {
@@ -71,7 +73,7 @@ def _revision() -> int | None:
     value = request.args.get("revision")
     if value is None or value == "":
         return None
-    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+    if not DIGITS.fullmatch(value) or not 1 <= int(value) <= 100_000:
         abort(404)
     return int(value)
 
@@ -115,7 +117,7 @@ def default_by(dimension: str) -> str:
 @bp.get("/")
 @allow("bureau")
 def months() -> str:
-    return render_template("bureau/months.html", overview=reports.months_overview(db.session))
+    return render_template("bureau/months.html", overview=reports.months_overview(db.session, k=_k()))
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,8 @@ def month(month: str) -> str:
             "bureau/no_snapshot.html", month=month, role=role, has_records=_has_records(month)
         )
     approved = [r for r in report.revisions if r.approved_at is not None]
-    latest = report.revisions[-1] if report.revisions else report.snapshot
+    # the latest revision shown: a newer one held back by the publication gate is never shown
+    latest = report.published
     return render_template(
         "bureau/month.html",
         report=report,
@@ -210,7 +213,7 @@ def month(month: str) -> str:
         latest=latest,
         last_approved=approved[-1] if approved else None,
         newer_than_approved=bool(approved) and latest.revision > approved[-1].revision,
-        needs_approval=report.data_changed or latest.approved_at is None,
+        needs_approval=report.unbuilt_changes or latest.approved_at is None,
     )
 
 
@@ -292,7 +295,7 @@ def approve(month: str) -> Response:
         flash(gettext("There are no records for %(month)s: nothing to approve.", month=month), "error")
         return redirect(url_for("bureau.month", month=month, role=role))
     try:
-        approval = snapshots.approve_month(db.session, month, user_actor(current_user))
+        approval = snapshots.approve_month(db.session, month, user_actor(current_user), k=_k())
     except snapshots.SnapshotError:
         db.session.rollback()
         flash(gettext("The month could not be approved; try again."), "error")
@@ -300,6 +303,15 @@ def approve(month: str) -> Response:
     revision = approval.snapshot.revision
     db.session.commit()
     flash(gettext("%(month)s approved (revision %(revision)s).", month=month, revision=revision))
+    status = reports.month_status(db.session, month, k=_k())
+    if status is not None and status.withheld:
+        flash(
+            gettext(
+                "The newer records of this month are not shown yet: they will be when the change is large"
+                " enough to show without singling anyone out."
+            ),
+            "warning",
+        )
     return redirect(url_for("bureau.month", month=month, role=role))
 
 
@@ -396,7 +408,7 @@ def proposal_new() -> str | Response:
     return render_template("bureau/proposal_form.html", form=form, proposal=None)
 
 
-@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@bp.route("/proposals/<int(max=2147483647):proposal_id>", methods=["GET", "POST"])
 @allow("bureau")
 def proposal_edit(proposal_id: int) -> str | Response:
     proposal = _proposal_or_404(proposal_id)
@@ -430,7 +442,7 @@ def proposal_edit(proposal_id: int) -> str | Response:
     )
 
 
-@bp.route("/proposals/<int:proposal_id>/decision", methods=["GET", "POST"])
+@bp.route("/proposals/<int(max=2147483647):proposal_id>/decision", methods=["GET", "POST"])
 @allow("bureau")
 def decision_new(proposal_id: int) -> str | Response:
     proposal = _proposal_or_404(proposal_id)
@@ -455,7 +467,7 @@ def decision_new(proposal_id: int) -> str | Response:
     return render_template("bureau/decision_new.html", form=form, proposal=proposal)
 
 
-@bp.route("/decisions/<int:decision_id>", methods=["GET", "POST"])
+@bp.route("/decisions/<int(max=2147483647):decision_id>", methods=["GET", "POST"])
 @allow("bureau")
 def decision_edit(decision_id: int) -> str | Response:
     try:

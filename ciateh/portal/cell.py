@@ -5,7 +5,9 @@ The dashboard shows, for the 12, 24 or 36 months ending with the latest month th
 suspects per month, the breakdowns by form of exploitation, labour sector and nationality, which
 months are provisional or missing, the open proposals and decisions, and a link to the meeting pack
 (a PDF of the same figures, :mod:`ciateh.exports.meeting_pack`). Every number comes from
-:func:`ciateh.reports.period_report` (protected cells only) through the view the PDF uses too.
+:func:`ciateh.reports.period_report` through the view the PDF uses too: sums of the numbers the
+published month pages show, a range where a month hides one, so that no choice of period reveals
+more than the month pages do.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from ciateh.aggregates import (
+    DEFAULT_K,
     REST,
+    CountTable,
     Hidden,
     ProtectedTable,
     count_by,
@@ -20,17 +22,22 @@ from ciateh.aggregates import (
     protected_top_n,
     recover,
 )
-from ciateh.aggregates.query import month_range, total
+from ciateh.aggregates.bounds import Range
+from ciateh.aggregates.bounds import total as sum_of
+from ciateh.aggregates.query import total
+from ciateh.aggregates.reshape import top_n
 from ciateh.reports import (
     BUREAU_DIMENSIONS,
-    CELL_DIMENSIONS,
     TOP_N,
+    _nationality,
+    _published,
+    _trend,
     drilldown,
     latest_month,
     month_report,
     period_report,
 )
-from ciateh.snapshots import approve_month, build_snapshot
+from ciateh.snapshots import approve_month, build_snapshot, published_revision
 from tests.ciateh.aggregates.dataset import P, insert
 
 ACTOR = "user:bureau-test"
@@ -231,33 +238,97 @@ def test_every_drilldown_of_the_month_is_safe(data: Session) -> None:
 # -- the Cell ------------------------------------------------------------------------------------
 
 
-def test_period_sums_equal_live_counts_over_the_range(data: Session) -> None:
+def _page_range(session: Session, month: str, quantity: str, key: str = "") -> Range:
+    """What the month page (its default, published revision) shows, as a range."""
+    group = "suspects" if quantity == "suspects" else "victims"
+    report = month_report(session, month, group)
+    if report is None:
+        return Range(0, 0)
+    if quantity in ("victims", "suspects"):
+        return Range.of(report.total, grand=True)
+    if quantity == "minor_victims":
+        quantity, key = "minor_at_exploitation", "yes"
+    table = report.breakdown(quantity).table
+    return Range.of(_as_dict(table)[key]) if key in table.layout.row_keys else Range(0, 0)  # type: ignore[arg-type]
+
+
+def test_the_cell_reads_the_month_pages_tables(data: Session) -> None:
+    found = _published(data, ["2024-09", "2024-10", "2024-11", "2024-12"], DEFAULT_K)
+    assert set(found) == {"2024-09", "2024-10", "2024-11"}
+    for month, published in found.items():
+        page = month_report(data, month, "victims")
+        assert page is not None and published.snapshot.id == page.snapshot.id
+        for dimension, table in published.victims.items():
+            assert table == page.breakdown(dimension).table
+        suspects = month_report(data, month, "suspects")
+        assert suspects is not None and published.suspects.grand == suspects.total
+
+
+def test_period_figures_are_the_sums_of_the_month_pages(data: Session) -> None:
     report = period_report(data, "2024-11", 3)
     assert report.months == ("2024-09", "2024-10", "2024-11") and report.missing == ()
-    months = ("2024-09", "2024-11")
-    for dimension in CELL_DIMENSIONS:
-        if dimension == "nationality":
-            live = protected_top_n(data, dimension, TOP_N, months=months, role_group="victims")
-        else:
-            live = protected_count_by(data, dimension, months=months, role_group="victims")
-        assert _as_dict(report.breakdowns[dimension]) == _as_dict(live), dimension
-        assert report.breakdowns[dimension].grand == live.grand
-        _safe(report.breakdowns[dimension])
+    months = ("2024-09", "2024-10", "2024-11")
+    live = ("2024-09", "2024-11")
+    for dimension in ("exploitation_form", "labour_sector"):
+        table = report.breakdowns[dimension]
+        truth = _as_dict(count_by(data, dimension, months=live, role_group="victims"))
+        for key, value in table.items():
+            assert value == sum_of(_page_range(data, m, dimension, key) for m in months), (dimension, key)
+            assert value.lo <= truth[key] <= (value.hi if value.hi is not None else truth[key])  # type: ignore[operator]
+        assert table.total == report.key_figure("victims").value
+    for name in ("victims", "suspects", "minor_victims"):
+        value = report.key_figure(name).value
+        assert value == sum_of(_page_range(data, m, name) for m in months), name
+    # these months are large: their totals are shown, so the sums are exact
+    assert report.key_figure("victims").value == Range.exact(total(data, months=live, role_group="victims"))
+    assert report.key_figure("suspects").value == Range.exact(total(data, months=live, role_group="suspects"))
     for group in ("victims", "suspects"):
         series = report.series[group]
-        live_series = count_by(data, "month", months=months, role_group=group)  # type: ignore[arg-type]
-        assert _as_dict(series) == _as_dict(protect_1d(live_series))
-        _safe(series)
-    figures = {f.name: f for f in report.key_figures}
-    assert figures["victims"].value == total(data, months=months, role_group="victims")
-    assert figures["suspects"].value == total(data, months=months, role_group="suspects")
-    minors = count_by(data, "minor_at_exploitation", months=months, role_group="victims")
-    assert (
-        figures["minor_victims"].value == dict(zip(minors.layout.row_keys, minors.values, strict=True))["yes"]
+        assert series.keys == months
+        assert series.values == tuple(_page_range(data, m, group) for m in months)
+    monthly_cases = sum(total(data, month=m, unit="cases") for m in months)
+    cases = report.key_figure("cases")
+    assert cases.value == Range.exact(monthly_cases) and cases.summed_by_month
+    assert report.series["cases"].values == tuple(
+        Range.exact(total(data, month=m, unit="cases")) for m in months
     )
-    monthly_cases = sum(total(data, month=m, unit="cases") for m in month_range(*months))
-    assert figures["cases"].value == monthly_cases and figures["cases"].summed_by_month
+    # some category is hidden in a month page: its period figure is a range, not a number
+    assert any(not v.is_exact for t in report.breakdowns.values() for v in t.values)
     assert report.provisional == report.months  # nothing approved yet
+
+
+def test_nationality_over_a_period_uses_only_the_month_pages_lists() -> None:
+    def page(counts: dict[str, int]) -> ProtectedTable:
+        table = CountTable.one_d("nationality", counts, sum(counts.values()))
+        return protect_1d(top_n(table, TOP_N, 5), 5)
+
+    march = page({"RO": 20, "MA": 9, "NG": 4, "BR": 3, "UA": 2})  # lists RO, MA; the rest 9
+    april = page({"RO": 7, "NG": 12, "MA": 2, "BR": 6, "UA": 5})  # lists NG, RO, BR; the rest 7
+    assert march.layout.row_keys == ("RO", "MA", REST)
+    assert april.layout.row_keys == ("NG", "RO", "BR", REST)
+    grand = Range.exact(38) + Range.exact(32)
+    result = _nationality([march, april], grand, 5)
+    ranges = dict(result.items())
+    assert ranges["RO"] == Range.exact(27)
+    # MA: 9 in March; not listed in April, where it is at most min(rest 7, smallest listed 6)
+    assert ranges["MA"] == Range(9, 15)
+    # NG, BR: not listed in March (at most min(rest 9, smallest listed 9) = 9), listed in April
+    assert ranges["NG"] == Range(12, 21) and ranges["BR"] == Range(6, 15)
+    assert result.keys == ("RO", "NG", "MA", "BR", REST)  # by lower bound; UA is never listed
+    # the rest: March's 9 less what NG and BR may take of it (0..9), April's 7 less MA's (at most 6)
+    assert ranges[REST] == Range(1, 16) and 1 <= 2 + 5 <= 16
+    assert result.total == grand
+
+
+def test_trends_compare_ranges() -> None:
+    assert _trend(Range.exact(30), Range.exact(20)) == "up"
+    assert _trend(Range(31, 40), Range(20, 30)) == "up"
+    assert _trend(Range(10, 20), Range(21, None)) == "down"
+    assert _trend(Range.exact(20), Range.exact(20)) == "flat"
+    assert _trend(Range(20, 25), Range(25, 30)) is None  # they overlap: cannot tell
+    assert _trend(Range(20, None), Range(10, 12)) == "up"
+    assert _trend(Range(20, None), Range(10, None)) is None
+    assert _trend(Range.exact(20), None) is None
 
 
 def test_key_figures_compare_with_the_period_before(data: Session) -> None:
@@ -265,33 +336,29 @@ def test_key_figures_compare_with_the_period_before(data: Session) -> None:
     assert (report.previous_start, report.previous_end) == ("2024-09", "2024-09")
     victims = report.key_figure("victims")
     before = total(data, month="2024-09", role_group="victims")
-    assert victims.previous == before
-    assert victims.value == total(data, month="2024-10", role_group="victims")
-    assert victims.trend == ("up" if victims.value > before else "down" if victims.value < before else "flat")  # type: ignore[operator]
+    now = total(data, month="2024-10", role_group="victims")
+    assert victims.previous == Range.exact(before) and victims.value == Range.exact(now)
+    assert victims.trend == ("up" if now > before else "down" if now < before else "flat")
     # a period before without snapshots: no comparison
     longer = period_report(data, "2024-11", 12)
     assert all(f.previous is None and f.trend is None for f in longer.key_figures)
-    assert "2024-01" in longer.missing and "2024-01" not in longer.series["victims"].layout.row_keys
-    assert longer.series["victims"].layout.row_keys == ("2024-09", "2024-10", "2024-11")
+    assert "2024-01" in longer.missing and "2024-01" not in longer.series["victims"].keys
+    assert longer.series["victims"].keys == ("2024-09", "2024-10", "2024-11")
 
 
-def test_the_cell_sees_the_approved_revision_first(data: Session) -> None:
+def test_the_cell_shows_each_months_published_revision(data: Session) -> None:
     approve_month(data, "2024-10", ACTOR)
     data.commit()
-    approved = period_report(data, "2024-10", 1).key_figure("victims").value
-    insert_more = [P("pol", f"x{n}", "victim", "2024-10", "female") for n in range(6)]
-    _insert_more(data, insert_more)
+    first = period_report(data, "2024-10", 1)
+    assert first.provisional == () and first.snapshots[0].revision == 1
+    _insert_more(data, [P("pol", f"x{n}", "victim", "2024-10", "female") for n in range(6)])
     build_snapshot(data, "2024-10", "job:monthly_snapshot")
     data.commit()
     report = period_report(data, "2024-10", 1)
-    assert report.key_figure("victims").value == approved  # still the approved revision
-    assert report.provisional == () and report.snapshots[0].revision == 1
-    bureau = month_report(data, "2024-10")
-    assert bureau is not None and bureau.snapshot.revision == 2 and len(bureau.revisions) == 2
-    assert bureau.revisions[0].approved_by == ACTOR and bureau.revisions[1].approved_at is None
-    assert bureau.total == approved + 6  # type: ignore[operator]
-    old = month_report(data, "2024-10", revision=1)
-    assert old is not None and old.total == approved and old.data_changed and not old.is_latest
+    published = published_revision(data, "2024-10", DEFAULT_K)
+    assert published is not None and report.snapshots[0].revision == published.revision
+    assert report.key_figure("victims").value == _page_range(data, "2024-10", "victims")
+    assert report.provisional == (() if published.approvals else ("2024-10",))
 
 
 def _insert_more(session: Session, people: list[P]) -> None:
@@ -317,15 +384,16 @@ def _insert_more(session: Session, people: list[P]) -> None:
 
 
 def test_a_small_period_shows_markers_only(data: Session) -> None:
-    # one suspect in December: the whole table is small
+    # one suspect in December: the month page shows "<5", and so does the Cell
     _insert_more(data, [P("pol", "s1", "suspect", "2024-12", "male")])
     build_snapshot(data, "2024-12", ACTOR)
     data.commit()
     report = period_report(data, "2024-12", 1)
-    assert isinstance(report.key_figure("suspects").value, Hidden)
-    assert report.key_figure("victims").value == 0
+    suspects = report.key_figure("suspects").value
+    assert suspects == Range(1, DEFAULT_K - 1) and suspects.display(DEFAULT_K) == "<5"
+    assert report.key_figure("victims").value == Range.exact(0)
     for table in report.breakdowns.values():
-        _safe(table)
+        assert all(v == Range.exact(0) for v in table.values)
 
 
 def test_period_arguments(data: Session) -> None:
@@ -334,4 +402,33 @@ def test_period_arguments(data: Session) -> None:
     with pytest.raises(ValueError):
         period_report(data, "2024-11", 0)
     empty = period_report(data, "2020-06", 12)
-    assert len(empty.missing) == 12 and empty.key_figure("victims").value == 0
+    assert len(empty.missing) == 12 and empty.key_figure("victims").value == Range.exact(0)
+
+
+# -- the month page: published revisions only (the publication gate) ----------------------------
+
+
+def test_a_revision_held_back_by_the_gate_is_never_read(data: Session) -> None:
+    from ciateh.reports import month_status
+
+    november = month_report(data, "2024-11")
+    assert november is not None
+    _insert_more(data, [P("pol", "late", "victim", "2024-10", "female", nationality="NG")])
+    build_snapshot(data, "2024-10", "job:monthly_snapshot")
+    data.commit()
+    report = month_report(data, "2024-10")
+    assert report is not None and report.snapshot.revision == 1 and report.withheld
+    assert [(r.revision, r.published) for r in report.revisions] == [(1, True), (2, False)]
+    assert report.published.revision == 1 and report.is_latest and not report.unbuilt_changes
+    with pytest.raises(LookupError):
+        month_report(data, "2024-10", revision=2)
+    with pytest.raises(LookupError):
+        drilldown(data, "2024-10", "victims", "sex", "female", "nationality", revision=2)
+    assert month_report(data, "2024-10", revision=3) is None
+    status = month_status(data, "2024-10")
+    assert status is not None and status.withheld and status.published is not None
+    assert status.published.revision == 1 and status.latest is not None and status.latest.revision == 2
+    # the next month's changes compare with the published revision of 2024-10
+    again = month_report(data, "2024-11")
+    assert again is not None and again.breakdowns == november.breakdowns
+    assert again.total_change_previous == november.total_change_previous

@@ -21,8 +21,8 @@ from ciateh import migrate, snapshots
 from ciateh.aggregates import count_by, crosstab
 from ciateh.aggregates.query import total
 from ciateh.aggregates.reshape import collapse_rows, top_keys, transpose
-from ciateh.aggregates.serial import from_json
-from ciateh.aggregates.table import CountTable
+from ciateh.aggregates.serial import from_json, to_json
+from ciateh.aggregates.table import CountTable, Layout
 from ciateh.audit import verify_chain
 from ciateh.models import AuditEntry, CaseRecord, MonthApproval, MonthSnapshot
 from ciateh.reports import month_status, months_overview
@@ -209,14 +209,25 @@ def test_new_data_after_approval_make_a_new_revision_never_silently(data: Sessio
     assert status.latest is not None and status.latest.revision == 2 and status.latest.approved_at is None
     assert status.approved is not None and status.approved.revision == 1  # the old approval is kept
     assert latest_snapshot(data, NOV, approved_only=True) == first
+    # one person more: revision 2 is held back by the publication gate, and never approved
+    assert status.published is not None and status.published.revision == 1 and status.withheld
+    assert snapshots.published_revision(data, NOV, 5) == first
+    assert approve_month(data, NOV, ACTOR).id == approval.id
+    data.commit()
+    assert [len(s.approvals) for s in snapshots.revisions(data, NOV)] == [1, 0]
 
+    for n in range(5):  # five more like the first: revision 3 differs from 1 by 6 or 0 everywhere
+        _add_person(data, case=f"c{20 + n}")
     approve_month(data, NOV, ACTOR)
     data.commit()
-    assert [len(s.approvals) for s in snapshots.revisions(data, NOV)] == [1, 1]
+    assert [len(s.approvals) for s in snapshots.revisions(data, NOV)] == [1, 0, 1]
+    status = {s.month: s for s in months_overview(data)}[NOV]
+    assert status.published is not None and status.published.revision == 3 and not status.withheld
     actions = list(data.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert [a for a in actions if a.startswith("snapshot.")] == [
         "snapshot.built",
         "snapshot.approved",
+        "snapshot.built",
         "snapshot.built",
         "snapshot.approved",
     ]
@@ -370,3 +381,95 @@ def test_two_builders_racing_store_one_row(
         assert len(built) == 1
         assert verify_chain(session).ok
     engine.dispose()
+
+
+# -- the publication gate ------------------------------------------------------------------------
+
+
+def _stored(sex: dict[str, int], cross: dict[tuple[str, str], int], cases: int) -> dict[str, object]:
+    """Hand-made snapshot tables: victims by sex, by nationality and by both (``cross``: (sex,
+    nationality) -> persons); no suspects."""
+    nationalities = sorted({n for _s, n in cross})
+    by_nationality = {n: sum(v for (_s, m), v in cross.items() if m == n) for n in nationalities}
+    grand = sum(sex.values())
+    layout = Layout("sex", tuple(sex), "nationality", tuple(nationalities))
+    cells = tuple(tuple(cross.get((s, n), 0) for n in nationalities) for s in sex)
+    table = CountTable(layout, cells, tuple(sex.values()), tuple(by_nationality.values()), grand)
+    empty = CountTable.one_d("sex", {}, 0)
+    return {
+        "format": snapshots.FORMAT,
+        "totals": {"victims": grand, "suspects": 0, "minor_victims": 0, "cases": cases},
+        "one_d": {
+            "victims": {
+                "sex": to_json(CountTable.one_d("sex", sex, grand)),
+                "nationality": to_json(CountTable.one_d("nationality", by_nationality, grand)),
+            },
+            "suspects": {
+                "sex": to_json(empty),
+                "nationality": to_json(CountTable.one_d("nationality", {}, 0)),
+            },
+        },
+        "crosstabs": {
+            "victims": {"sex|nationality": to_json(table)},
+            "suspects": {
+                "sex|nationality": to_json(CountTable(Layout("sex", (), "nationality", ()), (), (), (), 0))
+            },
+        },
+    }
+
+
+BEFORE_CROSS = {("female", "RO"): 12, ("female", "MA"): 6, ("male", "RO"): 7, ("male", "MA"): 9}
+
+
+def test_the_gate_refuses_a_change_of_one_person() -> None:
+    before = _stored({"female": 18, "male": 16}, BEFORE_CROSS, 20)
+    after = _stored({"female": 19, "male": 16}, {**BEFORE_CROSS, ("female", "RO"): 13}, 20)  # same case
+    assert snapshots.small_change(before, after, 5) == "totals/victims"
+    new_case = _stored({"female": 19, "male": 16}, {**BEFORE_CROSS, ("female", "RO"): 13}, 21)
+    assert snapshots.small_change(before, new_case, 5) == "totals/cases"
+    assert not snapshots.publishable(before, after, 5)
+    assert snapshots.publishable(before, before, 5)  # nothing changed: nothing to hide
+
+
+def test_the_gate_accepts_k_alike_persons_and_refuses_a_small_decrease() -> None:
+    before = _stored({"female": 18, "male": 16}, BEFORE_CROSS, 20)
+    more = _stored({"female": 23, "male": 16}, {**BEFORE_CROSS, ("female", "RO"): 17}, 25)
+    assert snapshots.publishable(before, more, 5)
+    assert not snapshots.publishable(before, more, 6)  # k is the portal's: 5 is too small for k=6
+    fewer = _stored({"female": 16, "male": 16}, {**BEFORE_CROSS, ("female", "RO"): 10}, 20)
+    assert snapshots.small_change(before, fewer, 5) == "totals/victims"  # -2
+    # a decrease of 2 hidden from the totals (the cases stay, two persons move sex) is refused too
+    moved = _stored({"female": 16, "male": 18}, {**BEFORE_CROSS, ("female", "RO"): 10, ("male", "RO"): 9}, 20)
+    assert snapshots.small_change(before, moved, 5) == "victims/one_d/sex"
+
+
+def test_the_gate_looks_at_the_cross_tabulations() -> None:
+    """Two persons swap nationality (female RO <-> male MA... ): the 1-D tables and totals stay,
+    only the cross-tabulation moves by one in four cells."""
+    before = _stored({"female": 18, "male": 16}, BEFORE_CROSS, 20)
+    swapped = {
+        ("female", "RO"): 11,
+        ("female", "MA"): 7,
+        ("male", "RO"): 8,
+        ("male", "MA"): 8,
+    }
+    after = _stored({"female": 18, "male": 16}, swapped, 20)
+    assert after["one_d"] == before["one_d"]  # type: ignore[index]
+    assert snapshots.small_change(before, after, 5) == "victims/crosstabs/sex|nationality"
+
+
+def test_only_published_revisions_are_shown_and_approved(data: Session) -> None:
+    first = approve_month(data, NOV, ACTOR).snapshot
+    data.commit()
+    _add_person(data, sex="male")
+    second, created = build_snapshot(data, NOV, ACTOR)
+    data.commit()
+    assert created and second.revision == 2
+    assert snapshots.published_revision(data, NOV, 5) == first
+    assert snapshots.published_revisions(data, snapshots.revisions(data, NOV), 5) == [first]
+    assert approve_month(data, NOV, ACTOR).snapshot_id == first.id  # never the held-back revision
+    entries = data.scalars(select(AuditEntry).where(AuditEntry.action.like("snapshot.%"))).all()
+    assert [e.action for e in entries] == ["snapshot.built", "snapshot.approved", "snapshot.built"]
+    # with k = 1 every change is large enough: revision 2 is published for that k
+    assert snapshots.published_revision(data, NOV, 1) == second
+    assert snapshots.published_revision(data, "2020-01", 5) is None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import random
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -19,8 +18,10 @@ from html.parser import HTMLParser
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from ciateh.aggregates import Cell, Hidden, ProtectedTable
+from ciateh.aggregates import REST, Cell, Hidden
+from ciateh.aggregates.bounds import Range
 from ciateh.aggregates.query import month_range
+from ciateh.reports import month_report
 from ciateh.snapshots import approve_month, build_snapshot
 from tests.ciateh.aggregates.dataset import P, insert
 
@@ -276,24 +277,59 @@ def pdf_table(
     raise AssertionError(f"no table with header {header} and first row {first_labels[0]!r}")
 
 
-# -- the attacker's view ------------------------------------------------------------------------
-
-NUMBER = re.compile(r"\d[\d,.\u202f\u00a0 ]*")
+# -- what the month pages publish -----------------------------------------------------------------
 
 
-def cell_from_text(text: str, marker: Cell) -> Cell:
-    """A published cell read back: the number, or the marker it shows (the attacker knows the
-    method, so it reads each marker with the meaning it has in that table)."""
-    text = text.strip()
-    if text.startswith("<") or text == "x":
-        assert isinstance(marker, Hidden) and str(marker) == text, (text, marker)
-        return marker
-    assert NUMBER.fullmatch(text), text
-    return int(re.sub(r"\D", "", text))
+def shown(value: Range, k: int = 5) -> str:
+    """A Cell figure as the English pages print it."""
+    return value.display(k, thousands=",")
 
 
-def read_back(table: ProtectedTable, shown: Sequence[str], total: str) -> ProtectedTable:
-    """``table`` with its numbers replaced by what the page printed (and checked against it)."""
-    values = tuple(cell_from_text(t, c) for t, c in zip(shown, table.values, strict=True))
-    grand = cell_from_text(total, table.grand)
-    return ProtectedTable(table.layout, (), values, (), grand, table.k, table.mode, table.scope)
+@dataclass(frozen=True)
+class MonthPage:
+    """What the Bureau's month page of one month publishes (its default, published revision), read
+    through :func:`ciateh.reports.month_report` only, as ranges by quantity: ``("victims", "")``,
+    ``("suspects", "")``, ``("minor_victims", "")``, ``(dimension, key)`` for the Cell's dimensions;
+    nationality as published (the listed codes and the rest), with ``bound``: the most a code the
+    page does not list can be (min of the rest and the smallest listed, as upper bounds)."""
+
+    month: str
+    ranges: dict[tuple[str, str], Range]
+    hidden: set[tuple[str, str]]  # the quantities shown as a marker
+    nationality: tuple[str, ...]  # the codes listed (without the rest)
+    bound: int | None
+
+    def of(self, quantity: tuple[str, str]) -> Range:
+        """The range the page gives a quantity (a nationality it does not list: 0..bound)."""
+        if quantity in self.ranges:
+            return self.ranges[quantity]
+        if quantity[0] == "nationality":
+            return Range(0, self.bound)
+        return Range(0, 0)
+
+
+def month_page(session: Session, month: str, k: int) -> MonthPage | None:
+    victims = month_report(session, month, "victims", k=k)
+    suspects = month_report(session, month, "suspects", k=k)
+    if victims is None or suspects is None:
+        return None
+    ranges: dict[tuple[str, str], Range] = {}
+    hidden: set[tuple[str, str]] = set()
+
+    def put(quantity: tuple[str, str], cell: Cell, grand: bool = False) -> None:
+        ranges[quantity] = Range.of(cell, grand=grand)
+        if isinstance(cell, Hidden):
+            hidden.add(quantity)
+
+    put(("victims", ""), victims.total, True)
+    put(("suspects", ""), suspects.total, True)
+    minors = victims.breakdown("minor_at_exploitation").table
+    put(("minor_victims", ""), dict(zip(minors.layout.row_keys, minors.values, strict=True))["yes"])
+    for dimension in ("exploitation_form", "labour_sector", "nationality"):
+        table = victims.breakdown(dimension).table
+        for key, cell in zip(table.layout.row_keys, table.values, strict=True):
+            put((dimension, key), cell)
+    listed = tuple(key for (dim, key) in ranges if dim == "nationality" and key != REST)
+    bounds = [ranges["nationality", key].hi for key in (*listed, REST)]
+    bound = min((b for b in bounds if b is not None), default=None)
+    return MonthPage(month, ranges, hidden, listed, bound)

@@ -33,13 +33,13 @@ def _html(client: FlaskClient, url: str, status: int = 200) -> str:
     return response.get_data(as_text=True)
 
 
-def _add_record(session: Session, month: str) -> None:
-    """One more victim in ``month`` (the data change after a snapshot)."""
+def _add_record(session: Session, month: str, case: str = "late") -> None:
+    """One more victim in ``month`` (the data change after a snapshot), of case ``case``."""
     template = session.scalars(select(CaseRecord).where(CaseRecord.registered_month == month)).first()
     assert template is not None
     session.add(
         CaseRecord(
-            partner_id=template.partner_id, record_key=secrets.token_hex(32), case_key="late", role="victim",
+            partner_id=template.partner_id, record_key=secrets.token_hex(32), case_key=case, role="victim",
             offence="trafficking", registered_month=month, labour_sector="unknown", sex="female",
             age_band="unknown", minor_at_exploitation="no", nationality="RO", province="unknown",
             recruiter_relation="unknown", protection_stage="unknown", judicial_stage="unknown",
@@ -261,12 +261,21 @@ def test_changed_data_and_revisions_are_shown_never_silently(bureau: FlaskClient
 
     snapshots.build_snapshot(session, "2024-11", "job:monthly")  # the scheduler, say
     session.commit()
+    # one person more: revision 2 is held back (the difference would single them out)
+    page = parse_html(_html(bureau, "/bureau/month/2024-11"))
+    assert "Revision 1" in page.find(id="revision").text() and page.find_all(id="withheld-revision")
+    assert "2 (not shown yet)" in page.find(id="revision").text()
+    _html(bureau, "/bureau/month/2024-11?revision=2", 404)
+    for n in range(4):  # five late victims alike: revision 3 changes every number by 0 or 5
+        _add_record(session, "2024-11", f"late-{n}")
+    snapshots.build_snapshot(session, "2024-11", "job:monthly")
+    session.commit()
     html = _html(bureau, "/bureau/month/2024-11")
     page = parse_html(html)
-    assert "Revision 2" in page.find(id="revision").text()
-    assert page.find_all(id="newer-revision")
+    assert "Revision 3" in page.find(id="revision").text()
+    assert page.find_all(id="newer-revision") and not page.find_all(id="withheld-revision")
     assert "provisional" in page.find(id="approval-status").text()
-    assert html_count_tables(html)["table-sex"].count("female") == "13"
+    assert html_count_tables(html)["table-sex"].count("female") == "17"
 
     old = _html(bureau, "/bureau/month/2024-11?revision=1")
     assert parse_html(old).find_all(id="older-revision")
@@ -281,7 +290,7 @@ def test_changed_data_and_revisions_are_shown_never_silently(bureau: FlaskClient
         session.scalar(
             select(func.count()).select_from(MonthSnapshot).where(MonthSnapshot.month == "2024-11")
         )
-        == 2
+        == 3
     )
 
 
