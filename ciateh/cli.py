@@ -53,14 +53,14 @@ def _session() -> Session:
     return db.session
 
 
-def _change(action: Callable[[Session], T]) -> T:
-    """Run a service in the app's session and commit; any refusal becomes a one-line error, exit 1,
-    with everything rolled back."""
+def _change(action: Callable[[Session], T], refusals: tuple[type[Exception], ...] = (admin.AdminError,)) -> T:
+    """Run a service in the app's session and commit; a refusal (one of ``refusals``, or a database
+    error) becomes a one-line error, exit 1, with everything rolled back."""
     session = _session()
     try:
         result = action(session)
         session.commit()
-    except admin.AdminError as exc:
+    except refusals as exc:
         session.rollback()
         raise click.ClickException(str(exc)) from None
     except SQLAlchemyError as exc:

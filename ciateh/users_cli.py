@@ -17,16 +17,16 @@ change prints one line (``Error: ...``) and exits with 1, and nothing is changed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import TypeVar
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ciateh import accounts, audit
+from ciateh.cli import _change as run_change
+from ciateh.cli import _session, _table, _when
 from ciateh.models import LANGUAGES, ROLES
 
 T = TypeVar("T")
@@ -35,39 +35,8 @@ ACTOR = audit.ADMIN_CLI_ACTOR
 user_cli = AppGroup("user", help="Portal accounts.")
 
 
-def _session() -> Session:
-    from ciateh.db import db
-
-    return db.session
-
-
 def _change(action: Callable[[Session], T]) -> T:
-    """Run a service in the app's session and commit; a refusal is a one-line error, exit 1, with
-    everything rolled back."""
-    session = _session()
-    try:
-        result = action(session)
-        session.commit()
-    except accounts.AccountError as exc:
-        session.rollback()
-        raise click.ClickException(str(exc)) from None
-    except SQLAlchemyError as exc:
-        session.rollback()
-        # the type only: a database error's message may quote the statement's parameters
-        raise click.ClickException(f"database error ({type(exc).__name__}); nothing was changed") from None
-    return result
-
-
-def _when(value: datetime | None) -> str:
-    return (
-        "-" if value is None else value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    )
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    for row in (header, *rows):
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return run_change(action, (accounts.AccountError,))
 
 
 def _print_second_factor(username: str, secret: str) -> None:
