@@ -12,8 +12,7 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from ciateh.aggregates.query import month_range
 from ciateh.reports import month_report
 from ciateh.snapshots import approve_month, build_snapshot
 from tests.ciateh.aggregates.dataset import P, insert
+from tests.ciateh.portal import html_tree
 
 # -- data --------------------------------------------------------------------------------------
 
@@ -105,80 +105,26 @@ def months(start: str, end: str) -> list[str]:
 
 # -- HTML ---------------------------------------------------------------------------------------
 
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
 
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Node | str] = field(default_factory=list)
+class Node(html_tree.Node):
+    """Text with whitespace collapsed (children joined by a space), and ``find`` for exactly one."""
 
     def text(self) -> str:
-        parts: list[str] = []
-        for child in self.children:
-            parts.append(child if isinstance(child, str) else child.text())
+        parts = [child if isinstance(child, str) else child.text() for child in self.children]
         return " ".join(" ".join(parts).split())
-
-    def iter(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.iter()
-
-    def has_class(self, name: str) -> bool:
-        return name in self.attrs.get("class", "").split()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
-        found = []
-        for node in self.iter():
-            if tag is not None and node.tag != tag:
-                continue
-            if cls is not None and not node.has_class(cls):
-                continue
-            if any(node.attrs.get(name.replace("_", "-")) != value for name, value in attrs.items()):
-                continue
-            found.append(node)
-        return found
 
     def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Node:
         found = self.find_all(tag, cls, **attrs)
         assert len(found) == 1, f"{len(found)} matches for {tag} {cls} {attrs}"
-        return found[0]
-
-
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {name: value or "" for name, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in _VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {name: value or "" for name, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
+        node = found[0]
+        assert isinstance(node, Node)
+        return node
 
 
 def parse_html(html: str) -> Node:
-    builder = _Builder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
+    root = html_tree.parse_html(html, Node)
+    assert isinstance(root, Node)
+    return root
 
 
 @dataclass(frozen=True)
